@@ -1,0 +1,350 @@
+"""The JSON API for chat sessions (DESIGN.md, "HTTP API").
+
+Thin adapters: parse with ``chat.schemas``, call ``chat.store`` or ``chat.state``, answer
+JSON. Errors are ``{"error": code, "message": text}``; the handlers at the bottom map
+every exception a client can cause to its status.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+from pydantic import Field
+
+from chat import state, store
+from chat.errors import error_response
+from chat.ids import SESSION_ID_PATTERN
+from chat.models import ChatSession
+from chat.schemas import (
+    IDEMPOTENCY_KEY,
+    BookingInfoIn,
+    Match,
+    MessageIn,
+    SearchCriteriaIn,
+    StatePatch,
+)
+
+api = NinjaAPI(
+    title="Tutoring chat API",
+    version="1",
+    description=(
+        "Durable chat sessions of the tutoring center's scheduling assistant. Writes accept "
+        '`If-Match: "<version>"`; message posts accept `Idempotency-Key`.'
+    ),
+    urls_namespace="api",
+)
+router = Router(tags=["sessions"])
+
+_SESSION_ID = re.compile(rf"^{SESSION_ID_PATTERN}$")
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+
+
+class SessionNotFoundError(Exception):
+    """Raised for a malformed id as well as an unknown one: both are plain 404s."""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _json(
+    data: dict | list | None, *, version: int | None = None, status: int = 200
+) -> HttpResponse:
+    response = JsonResponse(data, status=status, safe=False)
+    if version is not None:
+        response["ETag"] = _etag(version)
+    return response
+
+
+def _checked_id(session_id: str) -> str:
+    if not _SESSION_ID.match(session_id):
+        raise SessionNotFoundError
+    return session_id
+
+
+def _session(session_id: str) -> ChatSession:
+    session = state.session_get(_checked_id(session_id))
+    if session is None:
+        raise SessionNotFoundError
+    return session
+
+
+def _expected_version(request: HttpRequest) -> int | None:
+    """Return the version named by ``If-Match``, or None when any version will do."""
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    found = _IF_MATCH.match(raw)
+    if found is None:
+        raise HttpError(400, 'If-Match must be a version in quotes, for example "3".')
+    return int(found.group(1))
+
+
+def _idempotency_key(request: HttpRequest, body_client_id: str | None) -> str | None:
+    header = request.headers.get("Idempotency-Key")
+    if header is None:
+        return body_client_id
+    if not IDEMPOTENCY_KEY.match(header):
+        raise HttpError(400, "Idempotency-Key must be 1 to 100 visible ASCII characters.")
+    if body_client_id is not None and body_client_id != header:
+        raise HttpError(400, "Idempotency-Key and clientId disagree.")
+    return header
+
+
+def _state_response(session_id: str, *, status: int = 200) -> HttpResponse:
+    session = _session(session_id)
+    return _json(state.session_state_json(session), version=session.version, status=status)
+
+
+def _part_response(session_id: str, part: str) -> HttpResponse:
+    session = _session(session_id)
+    if part in (store.PART_PENDING_MATCH, store.PART_AVAILABLE_TUTORS):
+        matches = state.session_matches(session)
+        value = (
+            state.pending_match_json(matches)
+            if part == store.PART_PENDING_MATCH
+            else state.available_tutors_json(matches)
+        )
+    elif part == store.PART_SEARCH_CRITERIA:
+        value = state.search_criteria_json(state.session_search_criteria(session))
+    else:
+        value = state.booking_info_json(state.session_booking_draft(session))
+    return _json({part: value, "version": session.version}, version=session.version)
+
+
+def _write(request: HttpRequest, session_id: str):
+    return store.session_write(_checked_id(session_id), expected_version=_expected_version(request))
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+@router.post("/sessions", response={201: dict}, summary="Create a session with the greeting")
+def create_session(request: HttpRequest):
+    session = store.session_create()
+    return _state_response(session.id, status=201)
+
+
+@router.get("/session/{session_id}", summary="The session's state and latest messages")
+def get_session(request: HttpRequest, session_id: str):
+    session = _session(session_id)
+    if request.headers.get("If-None-Match") == _etag(session.version):
+        response = HttpResponse(status=304)
+        response["ETag"] = _etag(session.version)
+        return response
+    return _json(state.session_state_json(session), version=session.version)
+
+
+@router.patch("/session/{session_id}", summary="Change some state parts at once")
+def patch_session(request: HttpRequest, session_id: str, patch: StatePatch):
+    given = patch.model_fields_set
+    with _write(request, session_id) as write:
+        if "pending_match" in given:
+            write.set_pending_match(patch.pending_match)
+        if "last_search_criteria" in given:
+            write.set_search_criteria(patch.last_search_criteria)
+        if "available_tutors_list" in given:
+            write.set_available_tutors(patch.available_tutors_list or [])
+        if "booking_info" in given:
+            write.set_booking_info(patch.booking_info)
+    return _state_response(session_id)
+
+
+@router.delete("/session/{session_id}", response={204: None}, summary="Delete the session")
+def delete_session(request: HttpRequest, session_id: str):
+    store.session_delete(_checked_id(session_id), expected_version=_expected_version(request))
+    return HttpResponse(status=204)
+
+
+@router.post("/session/{session_id}/reset", summary="Back to the greeting-only state")
+def reset_session(request: HttpRequest, session_id: str):
+    with _write(request, session_id) as write:
+        write.reset()
+    return _state_response(session_id)
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+class MessagesQuery(Schema):
+    after: int | None = Field(default=None, ge=0)
+    before: int | None = Field(default=None, ge=1)
+    limit: int = Field(default=50, ge=1)
+
+
+@router.get("/session/{session_id}/messages", summary="Messages in seq order, a page at a time")
+def list_messages(request: HttpRequest, session_id: str, query: Query[MessagesQuery]):
+    if query.after is not None and query.before is not None:
+        raise HttpError(400, "Give after or before, not both.")
+    limit = min(query.limit, settings.CHAT_MAX_PAGE)
+    session = _session(session_id)
+    messages = state.messages_page(session, after=query.after, before=query.before, limit=limit)
+    if query.before is not None or query.after is None:
+        has_more = bool(messages) and messages[0].seq > 1
+    else:
+        has_more = bool(messages) and messages[-1].seq < session.last_seq
+    return _json(
+        {
+            "messages": [state.message_json(m) for m in messages],
+            "hasMore": has_more,
+            "version": session.version,
+        },
+        version=session.version,
+    )
+
+
+@router.post("/session/{session_id}/messages", response={201: dict}, summary="Append a message")
+def post_message(request: HttpRequest, session_id: str, message: MessageIn):
+    stored, created, version = store.session_append_message(
+        _checked_id(session_id),
+        role=message.role,
+        content=message.content,
+        tutor_match=message.tutor_match,
+        client_id=_idempotency_key(request, message.client_id),
+        expected_version=_expected_version(request),
+    )
+    response = _json(
+        {"message": state.message_json(stored), "version": version},
+        version=version,
+        status=201 if created else 200,
+    )
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+# --- state parts ------------------------------------------------------------------------------
+
+
+@router.get("/session/{session_id}/pending-match", summary="The pending match")
+def get_pending_match(request: HttpRequest, session_id: str):
+    return _part_response(session_id, store.PART_PENDING_MATCH)
+
+
+@router.put("/session/{session_id}/pending-match", summary="Replace the pending match")
+def put_pending_match(request: HttpRequest, session_id: str, match: Match):
+    with _write(request, session_id) as write:
+        write.set_pending_match(match)
+    return _part_response(session_id, store.PART_PENDING_MATCH)
+
+
+@router.delete("/session/{session_id}/pending-match", summary="Clear the pending match")
+def delete_pending_match(request: HttpRequest, session_id: str):
+    with _write(request, session_id) as write:
+        write.set_pending_match(None)
+    return _part_response(session_id, store.PART_PENDING_MATCH)
+
+
+@router.get("/session/{session_id}/booking-info", summary="The booking in progress")
+def get_booking_info(request: HttpRequest, session_id: str):
+    return _part_response(session_id, store.PART_BOOKING_INFO)
+
+
+@router.put("/session/{session_id}/booking-info", summary="Replace the booking in progress")
+def put_booking_info(request: HttpRequest, session_id: str, info: BookingInfoIn):
+    with _write(request, session_id) as write:
+        write.set_booking_info(info)
+    return _part_response(session_id, store.PART_BOOKING_INFO)
+
+
+@router.delete("/session/{session_id}/booking-info", summary="Clear the booking in progress")
+def delete_booking_info(request: HttpRequest, session_id: str):
+    with _write(request, session_id) as write:
+        write.set_booking_info(None)
+    return _part_response(session_id, store.PART_BOOKING_INFO)
+
+
+@router.get("/session/{session_id}/search-criteria", summary="The last search")
+def get_search_criteria(request: HttpRequest, session_id: str):
+    return _part_response(session_id, store.PART_SEARCH_CRITERIA)
+
+
+@router.put("/session/{session_id}/search-criteria", summary="Replace the last search")
+def put_search_criteria(request: HttpRequest, session_id: str, criteria: SearchCriteriaIn):
+    with _write(request, session_id) as write:
+        write.set_search_criteria(criteria)
+    return _part_response(session_id, store.PART_SEARCH_CRITERIA)
+
+
+@router.get("/session/{session_id}/available-tutors", summary="The tutors last shown")
+def get_available_tutors(request: HttpRequest, session_id: str):
+    return _part_response(session_id, store.PART_AVAILABLE_TUTORS)
+
+
+@router.put("/session/{session_id}/available-tutors", summary="Replace the tutors last shown")
+def put_available_tutors(request: HttpRequest, session_id: str, tutors: list[Match]):
+    if len(tutors) > 20:
+        raise HttpError(400, "At most 20 tutors can be shown at once.")
+    with _write(request, session_id) as write:
+        write.set_available_tutors(tutors)
+    return _part_response(session_id, store.PART_AVAILABLE_TUTORS)
+
+
+api.add_router("/chat", router)
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",)),
+            "problem": error.get("msg", "is invalid"),
+        }
+        for error in exc.errors
+    ]
+    first = details[0] if details else {"field": "", "problem": "is invalid"}
+    message = f"{first['field'] or 'The request'}: {first['problem']}"
+    return error_response(400, "invalid", message, details=details)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = "bad_json" if exc.status_code == 400 and "parse" in exc.message else None
+    return error_response(exc.status_code, code, exc.message)
+
+
+@api.exception_handler(SessionNotFoundError)
+@api.exception_handler(store.SessionNotFound)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(404, "not_found", "There is no chat session with that id.")
+
+
+@api.exception_handler(store.VersionConflict)
+def _stale(request: HttpRequest, exc: store.VersionConflict) -> HttpResponse:
+    response = error_response(
+        412,
+        "version_mismatch",
+        f"The session changed since you read it; it is now at version {exc.current_version}.",
+    )
+    response["ETag"] = _etag(exc.current_version)
+    return response
+
+
+@api.exception_handler(store.IdempotencyConflict)
+def _reused_key(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(409, "idempotency_conflict", str(exc).capitalize() + ".")
+
+
+@api.exception_handler(store.UnknownTutor)
+def _unknown_tutor(request: HttpRequest, exc: store.UnknownTutor) -> HttpResponse:
+    return error_response(400, "unknown_tutor", str(exc).capitalize() + ".")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is unavailable; try again shortly.",
+        retry_after=settings.DATABASE_RETRY_AFTER,
+    )

@@ -1,0 +1,297 @@
+"""The only module that writes chat session state (DESIGN.md, rules 1–4).
+
+Every change happens inside ``session_write``: one transaction that locks the session row
+(``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is BEGIN IMMEDIATE, which
+takes the database write lock), applies the change, bumps ``version`` and commits. Listeners
+of ``session_changed`` hear about a change only after it has committed. docs/concurrency.md
+explains why this is enough on each database.
+
+Callers pass objects from ``chat.schemas`` (already validated); the store adds the checks
+that need the database (a tutor id must name a real tutor).
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from chat.ids import short_session_id
+from chat.models import (
+    BookingDraft,
+    ChatMessage,
+    ChatSession,
+    SearchCriteria,
+    SessionMatch,
+)
+from chat.schemas import BookingInfoIn, Match, SearchCriteriaIn
+from chat.state import match_json
+from tutoring.models import Tutor
+
+logger = logging.getLogger(__name__)
+
+# Sent after commit with ``change=SessionChange``; the WebSocket fan-out listens here.
+session_changed = Signal()
+
+PART_MESSAGES = "messages"
+PART_PENDING_MATCH = "pendingMatch"
+PART_SEARCH_CRITERIA = "lastSearchCriteria"
+PART_AVAILABLE_TUTORS = "availableTutorsList"
+PART_BOOKING_INFO = "bookingInfo"
+PART_RESET = "reset"
+
+
+class SessionNotFound(Exception):
+    """No session has that id."""
+
+
+class VersionConflict(Exception):
+    """The client's ``If-Match`` version is not the session's current one."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"the session is at version {current_version}")
+        self.current_version = current_version
+
+
+class IdempotencyConflict(Exception):
+    """A client id was reused for a different message."""
+
+
+class UnknownTutor(Exception):
+    """A match names a tutor id that does not exist or is inactive."""
+
+    def __init__(self, tutor_id: int) -> None:
+        super().__init__(f"there is no active tutor with id {tutor_id}")
+        self.tutor_id = tutor_id
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """What one committed write changed: what a broadcast needs to send."""
+
+    session_id: str
+    version: int
+    parts: frozenset[str]
+    message_ids: tuple[int, ...]
+
+
+@dataclass
+class SessionWrite:
+    """The locked session inside ``session_write``, with the operations that change it."""
+
+    session: ChatSession
+    parts: set[str] = field(default_factory=set)
+    new_messages: list[ChatMessage] = field(default_factory=list)
+
+    def require_version(self, expected_version: int | None) -> None:
+        """Raise ``VersionConflict`` unless the session is at ``expected_version`` (None: any)."""
+        if expected_version is not None and self.session.version != expected_version:
+            raise VersionConflict(self.session.version)
+
+    def find_retry(self, *, client_id: str | None, role: str, content: str) -> ChatMessage | None:
+        """Return the message already stored under ``client_id``, if this is a retry of it."""
+        if client_id is None:
+            return None
+        earlier = ChatMessage.objects.filter(session=self.session, client_id=client_id).first()
+        if earlier is not None and (earlier.role != role or earlier.content != content):
+            raise IdempotencyConflict("this client id was already used for a different message")
+        return earlier
+
+    def append_message(
+        self,
+        *,
+        role: str,
+        content: str,
+        tutor_match: Match | None = None,
+        client_id: str | None = None,
+    ) -> ChatMessage:
+        """Append a message as the next ``seq``; check ``find_retry`` first for a client id."""
+        tutor, snapshot = None, None
+        if tutor_match is not None:
+            tutor = _active_tutors([tutor_match])[tutor_match.tutor.id]
+            snapshot = match_json(
+                tutor=tutor,
+                score=tutor_match.match_score,
+                reasoning=tutor_match.reasoning,
+                slots=_slots_json(tutor_match),
+            )
+        self.session.last_seq += 1
+        message = ChatMessage.objects.create(
+            session=self.session,
+            seq=self.session.last_seq,
+            role=role,
+            content=content,
+            tutor=tutor,
+            tutor_match=snapshot,
+            client_id=client_id,
+        )
+        self.new_messages.append(message)
+        self.parts.add(PART_MESSAGES)
+        return message
+
+    def set_pending_match(self, match: Match | None) -> None:
+        """Replace the pending match (None clears it)."""
+        self._replace_matches(SessionMatch.Kind.PENDING, [match] if match else [])
+        self.parts.add(PART_PENDING_MATCH)
+
+    def set_available_tutors(self, matches: list[Match]) -> None:
+        """Replace the list of tutors last shown."""
+        self._replace_matches(SessionMatch.Kind.SHOWN, matches)
+        self.parts.add(PART_AVAILABLE_TUTORS)
+
+    def set_search_criteria(self, criteria: SearchCriteriaIn | None) -> None:
+        """Replace the last search (None clears it)."""
+        SearchCriteria.objects.filter(session=self.session).delete()
+        if criteria is not None:
+            SearchCriteria.objects.create(
+                session=self.session,
+                skills=criteria.skill,
+                day=criteria.day,
+                time=criteria.time,
+                part_of_day=criteria.part_of_day,
+                mode=criteria.mode,
+                text=criteria.text,
+            )
+        self.parts.add(PART_SEARCH_CRITERIA)
+
+    def set_booking_info(self, info: BookingInfoIn | None) -> None:
+        """Replace the booking in progress (None clears it)."""
+        BookingDraft.objects.filter(session=self.session).delete()
+        if info is not None:
+            BookingDraft.objects.create(
+                session=self.session,
+                step=info.step,
+                student_name=info.student_name,
+                student_email=info.student_email,
+                ccsf_email=info.ccsf_email,
+                student_id=info.student_id,
+                allow_other_students=info.allow_other_students,
+                classes=list(info.classes),
+                specific_help=info.specific_help,
+                additional_notes=info.additional_notes,
+                slot=info.slot.model_dump(by_alias=True) if info.slot else None,
+            )
+        self.parts.add(PART_BOOKING_INFO)
+
+    def reset(self) -> None:
+        """Forget everything and start again from the greeting."""
+        ChatMessage.objects.filter(session=self.session).delete()
+        SessionMatch.objects.filter(session=self.session).delete()
+        SearchCriteria.objects.filter(session=self.session).delete()
+        BookingDraft.objects.filter(session=self.session).delete()
+        self.session.last_seq = 0
+        self.new_messages.clear()
+        self.parts.add(PART_RESET)
+        self.append_message(role=ChatMessage.Role.ASSISTANT, content=settings.CHAT_GREETING)
+
+    def _replace_matches(self, kind: str, matches: list[Match]) -> None:
+        tutors = _active_tutors(matches)
+        SessionMatch.objects.filter(session=self.session, kind=kind).delete()
+        SessionMatch.objects.bulk_create(
+            SessionMatch(
+                session=self.session,
+                kind=kind,
+                position=position,
+                tutor=tutors[match.tutor.id],
+                score=match.match_score,
+                reasoning=match.reasoning,
+                available_slots=_slots_json(match),
+            )
+            for position, match in enumerate(matches)
+        )
+
+
+def _slots_json(match: Match) -> list[dict]:
+    return [slot.model_dump(by_alias=True) for slot in match.available_slots]
+
+
+def _active_tutors(matches: list[Match]) -> dict[int, Tutor]:
+    wanted = {match.tutor.id for match in matches}
+    if not wanted:
+        return {}
+    found = Tutor.objects.filter(pk__in=wanted, is_active=True).prefetch_related("subjects")
+    tutors = {tutor.pk: tutor for tutor in found}
+    for tutor_id in sorted(wanted - tutors.keys()):
+        raise UnknownTutor(tutor_id)
+    return tutors
+
+
+@contextmanager
+def session_write(
+    session_id: str, *, expected_version: int | None = None
+) -> Iterator[SessionWrite]:
+    """Lock the session for one atomic change; commit (and bump version) on clean exit.
+
+    Raise ``SessionNotFound`` for an unknown id and ``VersionConflict`` when
+    ``expected_version`` is given and stale. An exception inside the block rolls back
+    everything it did.
+    """
+    with transaction.atomic():
+        session = ChatSession.objects.select_for_update().filter(pk=session_id).first()
+        if session is None:
+            raise SessionNotFound(session_id)
+        write = SessionWrite(session=session)
+        write.require_version(expected_version)
+        yield write
+        if write.parts:
+            session.version += 1
+            session.last_activity_at = timezone.now()
+            session.save(update_fields=["version", "last_seq", "last_activity_at"])
+            change = SessionChange(
+                session_id=session.id,
+                version=session.version,
+                parts=frozenset(write.parts),
+                message_ids=tuple(message.pk for message in write.new_messages),
+            )
+            transaction.on_commit(lambda: session_changed.send(sender=ChatSession, change=change))
+
+
+def session_create() -> ChatSession:
+    """Create a session holding only the greeting; return it."""
+    with transaction.atomic():
+        session = ChatSession.objects.create()
+        ChatMessage.objects.create(
+            session=session, seq=1, role=ChatMessage.Role.ASSISTANT, content=settings.CHAT_GREETING
+        )
+        session.last_seq = 1
+        session.save(update_fields=["last_seq"])
+    logger.info("chat session created: %s", short_session_id(session.id))
+    return session
+
+
+def session_delete(session_id: str, *, expected_version: int | None = None) -> None:
+    """Delete the session and every row it holds."""
+    with session_write(session_id, expected_version=expected_version) as write:
+        write.session.delete()
+        # Nothing to bump: the row is gone, and so is anyone's reason to listen.
+        write.parts.clear()
+    logger.info("chat session deleted: %s", short_session_id(session_id))
+
+
+def session_append_message(
+    session_id: str,
+    *,
+    role: str,
+    content: str,
+    tutor_match: Match | None = None,
+    client_id: str | None = None,
+    expected_version: int | None = None,
+) -> tuple[ChatMessage, bool, int]:
+    """Append one message; return it, whether it is new, and the session's version.
+
+    A retry (same ``client_id``) returns the stored message even when the version has
+    moved on since: the retry is answered, not judged stale.
+    """
+    with session_write(session_id) as write:
+        earlier = write.find_retry(client_id=client_id, role=role, content=content)
+        if earlier is not None:
+            return earlier, False, write.session.version
+        write.require_version(expected_version)
+        message = write.append_message(
+            role=role, content=content, tutor_match=tutor_match, client_id=client_id
+        )
+    return message, True, write.session.version

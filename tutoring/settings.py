@@ -1,0 +1,183 @@
+"""Settings for the tutoring chat, read from the environment.
+
+Every knob that differs between a laptop and production is an environment variable,
+parsed by the strict helpers in ``tutoring.env`` (junk raises ``ImproperlyConfigured``).
+A fresh checkout runs with none set: SQLite in the project folder, DEBUG on.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from tutoring.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", default=False)
+
+SECRET_KEY = env_str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (for development, set DEBUG=true)."
+        )
+    # Only ever used with DEBUG on: sessions signed with it are worthless elsewhere.
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "channels",
+    "tutoring",
+    "chat",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Before the session and CSRF machinery: the JSON API answers size and media-type
+    # errors itself, cheaply, and never needs a cookie session.
+    "chat.middleware.ApiErrorMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "tutoring.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "tutoring.wsgi.application"
+ASGI_APPLICATION = "tutoring.asgi.application"
+
+# --- Database -------------------------------------------------------------------------
+# SQLite by default. Its configuration is what makes the single-writer rule hold there:
+# select_for_update() is a no-op on SQLite, so every atomic block takes the database
+# write lock at BEGIN (IMMEDIATE), waiting up to `timeout` seconds for it; WAL lets
+# readers proceed while one writer holds the lock. See docs/concurrency.md.
+DATABASE_URL = env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+_database = dj_database_url.parse(DATABASE_URL)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", default=30),
+        # synchronous=FULL: an acknowledged commit survives power loss, not only a crash.
+        "init_command": (
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=30000"
+        ),
+    }
+    # Tests start real server processes and many threads against one database, so the
+    # test database is a file, never the shared-cache in-memory one.
+    _database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI every request runs in a fresh thread, so Django's per-thread persistent
+    # connections are never reused; a connection pool is what avoids a connect per request.
+    if env_bool("DATABASE_POOL", default=True):
+        _database["OPTIONS"] = {
+            "pool": {
+                "min_size": env_int("DATABASE_POOL_MIN", default=2),
+                "max_size": env_int("DATABASE_POOL_MAX", default=40),
+                "timeout": 10,
+            }
+        }
+    _database["OPTIONS"] = {**_database.get("OPTIONS", {}), "connect_timeout": 5}
+else:
+    raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+DATABASES = {"default": _database}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels -------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Auth, i18n, static -----------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", default="America/Los_Angeles")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Request limits ---------------------------------------------------------------------
+# A JSON body larger than this is refused with 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", default=64 * 1024)
+
+# --- The chat ---------------------------------------------------------------------------
+CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", default=4000)
+# How many of the most recent messages a state response carries.
+CHAT_STATE_MESSAGES = env_int("CHAT_STATE_MESSAGES", default=50)
+# The largest page `GET .../messages?limit=` will return.
+CHAT_MAX_PAGE = env_int("CHAT_MAX_PAGE", default=200)
+CHAT_GREETING = env_str(
+    "CHAT_GREETING",
+    default=(
+        "Hi! I'm the tutoring center's scheduling assistant. Tell me what you'd like help "
+        "with and when — for example “Python on Monday around 10” or “CS 111B online”."
+    ),
+)
+# Seconds a client is told to wait (Retry-After) when the database is unavailable.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", default=5)
+
+# --- Logging ----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Request paths carry session ids (django.request logs every 4xx path): the filter
+    # shortens anything shaped like a session id before a line is written anywhere.
+    "filters": {"redact_session_ids": {"()": "chat.logging.RedactSessionIds"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_session_ids"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # Replace Django's default handlers for its loggers, which print unfiltered in DEBUG.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
+}

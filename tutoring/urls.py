@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import path
+
+from chat.api import api
+from tutoring.health import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("health", health, name="health"),
+]
