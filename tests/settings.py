@@ -1,7 +1,15 @@
 """Settings for the test suite: the real settings with a throwaway secret key."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from tutoring.settings import *  # noqa: E402,F403
+from tutoring.settings import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One file per test run, so two runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"tutoring-test-{os.getpid()}.sqlite3")
+    }

@@ -93,8 +93,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests start real server processes and many threads against one database, so the
-    # test database is a file, never the shared-cache in-memory one.
-    _database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # test database is a file (tests/settings.py names it), never the in-memory one.
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request runs in a fresh thread, so Django's per-thread persistent
     # connections are never reused; a connection pool is what avoids a connect per request.
@@ -103,7 +102,8 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
             "pool": {
                 "min_size": env_int("DATABASE_POOL_MIN", default=2),
                 "max_size": env_int("DATABASE_POOL_MAX", default=40),
-                "timeout": 10,
+                # Seconds a request waits for a free connection before it gets a 503.
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", default=5),
             }
         }
     _database["OPTIONS"] = {**_database.get("OPTIONS", {}), "connect_timeout": 5}
