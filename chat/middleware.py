@@ -1,9 +1,10 @@
 """Keep every answer under ``/api/`` JSON, whatever went wrong and wherever."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
@@ -18,27 +19,32 @@ _MESSAGES = {
 
 
 class ApiErrorMiddleware:
-    """Refuse oversized and non-JSON bodies up front, and turn any non-JSON error into one."""
+    """Refuse bad hosts, oversized and non-JSON bodies up front; make every error JSON.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    Both sync- and async-capable: on the lean API handler (tutoring/asgi.py) it is the only
+    middleware, and running it natively async saves a thread hand-off per request.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable]) -> None:
         self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest):
+        if self.is_async:
+            return self._acall(request)
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        refused = self._refuse_body(request)
-        if refused is not None:
-            return refused
-        response = self.get_response(request)
-        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
-            "application/json"
-        ):
-            status = response.status_code
-            converted = error_response(status, None, _MESSAGES.get(status, response.reason_phrase))
-            if status == 405 and response.has_header("Allow"):
-                converted["Allow"] = response["Allow"]
-            return converted
-        return response
+        return self._refuse(request) or self._as_json(self.get_response(request))
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return await self.get_response(request)
+        return self._refuse(request) or self._as_json(await self.get_response(request))
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if isinstance(exc, (OperationalError, InterfaceError)):
@@ -50,7 +56,25 @@ class ApiErrorMiddleware:
             )
         return None
 
-    def _refuse_body(self, request: HttpRequest) -> HttpResponse | None:
+    def _as_json(self, response: HttpResponse) -> HttpResponse:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        status = response.status_code
+        converted = error_response(status, None, _MESSAGES.get(status, response.reason_phrase))
+        if status == 405 and response.has_header("Allow"):
+            converted["Allow"] = response["Allow"]
+        converted.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return converted
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse | None:
+        """Return an error response for a request that must not reach a view, else None."""
+        try:
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks for pages
+        except DisallowedHost:
+            return error_response(400, "bad_host", "This host name is not served here.")
         if request.method not in _BODY_METHODS:
             return None
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

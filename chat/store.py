@@ -259,7 +259,7 @@ def session_create() -> ChatSession:
         )
         session.last_seq = 1
         session.save(update_fields=["last_seq"])
-    logger.info("chat session created: %s", short_session_id(session.id))
+    logger.debug("chat session created: %s", short_session_id(session.id))
     return session
 
 
@@ -269,7 +269,7 @@ def session_delete(session_id: str, *, expected_version: int | None = None) -> N
         write.session.delete()
         # Nothing to bump: the row is gone, and so is anyone's reason to listen.
         write.parts.clear()
-    logger.info("chat session deleted: %s", short_session_id(session_id))
+    logger.debug("chat session deleted: %s", short_session_id(session_id))
 
 
 def session_append_message(

@@ -79,7 +79,7 @@ def test_an_acknowledged_append_survives_the_server_being_killed(transactional_d
     ids=["postgres-refusing-connections", "sqlite-that-cannot-open"],
 )
 def test_an_unreachable_database_gets_503_with_retry_after_not_a_500(db, database_url):
-    env = {"DATABASE_URL": database_url, "DATABASE_POOL_TIMEOUT": "2"}
+    env = {"DATABASE_URL": database_url}
     with daphne(env=env, wait_healthy=False) as server:
         session_path = f"{server.url}/api/chat/session/{'A' * 32}"
         responses = [

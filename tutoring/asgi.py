@@ -1,14 +1,29 @@
-"""ASGI entry point for daphne: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point for daphne.
+
+HTTP: the JSON API and the health check go to a lean handler, everything else (pages, admin)
+to Django with its full middleware stack; both run sync code on one thread per process
+(tutoring/handlers.py explains why).
+"""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutoring.settings")
-
-# Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from tutoring.handlers import ApiASGIHandler, SingleThreadASGIHandler  # noqa: E402
+
+page_app = SingleThreadASGIHandler()
+api_app = ApiASGIHandler()
+
+
+async def http_app(scope, receive, send) -> None:
+    path = scope["path"]
+    app = api_app if path.startswith("/api/") or path == "/health" else page_app
+    await app(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": http_app})

@@ -56,6 +56,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# The JSON API and /health are served by a lean handler with only these (tutoring/handlers.py):
+# no sessions, CSRF or auth, since the API uses none of them.
+API_MIDDLEWARE = ["chat.middleware.ApiErrorMiddleware"]
+
 ROOT_URLCONF = "tutoring.urls"
 
 TEMPLATES = [
@@ -95,20 +99,13 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Tests start real server processes and many threads against one database, so the
     # test database is a file (tests/settings.py names it), never the in-memory one.
 elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # Under ASGI every request runs in a fresh thread, so Django's per-thread persistent
-    # connections are never reused; a connection pool is what avoids a connect per request.
-    if env_bool("DATABASE_POOL", default=True):
-        _database["OPTIONS"] = {
-            "pool": {
-                "min_size": env_int("DATABASE_POOL_MIN", default=2),
-                "max_size": env_int("DATABASE_POOL_MAX", default=40),
-                # Seconds a request waits for a free connection before it gets a 503.
-                "timeout": env_int("DATABASE_POOL_TIMEOUT", default=5),
-            }
-        }
-    _database["OPTIONS"] = {**_database.get("OPTIONS", {}), "connect_timeout": 5}
+    _database["OPTIONS"] = {"connect_timeout": 5}
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
+# Under daphne all sync code of a process runs on one thread (tutoring/handlers.py), so one
+# persistent connection per process serves every request; health checks replace a broken one.
+_database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=300)
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
