@@ -26,6 +26,7 @@ from chat.schemas import (
     SearchCriteriaIn,
     StatePatch,
 )
+from tutoring.api import router as tutoring_router
 
 api = NinjaAPI(
     title="Tutoring chat API",
@@ -287,6 +288,7 @@ def put_available_tutors(request: HttpRequest, session_id: str, tutors: list[Mat
 
 
 api.add_router("/chat", router)
+api.add_router("", tutoring_router)
 
 
 # --- errors ---------------------------------------------------------------------------------

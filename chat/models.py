@@ -10,28 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chat.ids import new_session_id, short_session_id
-from tutoring.models import Tutor
-
-
-class Weekday(models.TextChoices):
-    MONDAY = "Monday", _("Monday")
-    TUESDAY = "Tuesday", _("Tuesday")
-    WEDNESDAY = "Wednesday", _("Wednesday")
-    THURSDAY = "Thursday", _("Thursday")
-    FRIDAY = "Friday", _("Friday")
-    SATURDAY = "Saturday", _("Saturday")
-    SUNDAY = "Sunday", _("Sunday")
-
-
-class PartOfDay(models.TextChoices):
-    MORNING = "morning", _("morning")
-    AFTERNOON = "afternoon", _("afternoon")
-    EVENING = "evening", _("evening")
-
-
-class Mode(models.TextChoices):
-    ONLINE = "online", _("online")
-    ON_CAMPUS = "on campus", _("on campus")
+from tutoring.models import Mode, PartOfDay, Tutor, Weekday
 
 
 class ChatSession(models.Model):
@@ -44,6 +23,9 @@ class ChatSession(models.Model):
     version = models.PositiveBigIntegerField(_("version"), default=1)
     # The seq of the newest message, so the next seq needs no MAX() over the history.
     last_seq = models.PositiveIntegerField(_("last message number"), default=0)
+    # What the assistant is waiting for (a slot pick, a tutor pick, a yes/no to switching
+    # searches) and what it needs to remember for it. Internal: not part of the API's state.
+    assistant_context = models.JSONField(_("assistant context"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-last_activity_at"]

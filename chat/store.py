@@ -43,6 +43,7 @@ PART_SEARCH_CRITERIA = "lastSearchCriteria"
 PART_AVAILABLE_TUTORS = "availableTutorsList"
 PART_BOOKING_INFO = "bookingInfo"
 PART_RESET = "reset"
+PART_ASSISTANT = "assistant"
 
 
 class SessionNotFound(Exception):
@@ -177,12 +178,18 @@ class SessionWrite:
             )
         self.parts.add(PART_BOOKING_INFO)
 
+    def set_assistant_context(self, context: dict) -> None:
+        """Replace what the assistant remembers between turns (internal, not in the state)."""
+        self.session.assistant_context = context
+        self.parts.add(PART_ASSISTANT)
+
     def reset(self) -> None:
         """Forget everything and start again from the greeting."""
         ChatMessage.objects.filter(session=self.session).delete()
         SessionMatch.objects.filter(session=self.session).delete()
         SearchCriteria.objects.filter(session=self.session).delete()
         BookingDraft.objects.filter(session=self.session).delete()
+        self.session.assistant_context = {}
         self.session.last_seq = 0
         self.new_messages.clear()
         self.parts.add(PART_RESET)
@@ -240,7 +247,9 @@ def session_write(
         if write.parts:
             session.version += 1
             session.last_activity_at = timezone.now()
-            session.save(update_fields=["version", "last_seq", "last_activity_at"])
+            session.save(
+                update_fields=["version", "last_seq", "last_activity_at", "assistant_context"]
+            )
             change = SessionChange(
                 session_id=session.id,
                 version=session.version,

@@ -1,4 +1,4 @@
-"""The demo roster and `manage.py seed_demo`, which loads it into subjects and tutors."""
+"""The demo roster and `manage.py seed_demo`, which imports it with the roster import."""
 
 import json
 import re
@@ -71,10 +71,13 @@ def test_each_seeded_tutor_has_the_roster_details_and_subject_links(roster):
 def test_seeding_prints_one_summary_line_with_the_counts(roster):
     out = seed()
 
-    records = len(roster["tutors"]) + len(roster["subjects"])
+    courses = sum(len(subject["courses"]) for subject in roster["subjects"])
+    slots = len(all_slots(roster))
+    records = len(roster["tutors"]) + len(roster["subjects"]) + courses + slots
     assert out.strip().splitlines() == [
-        f"Demo roster: {len(roster['tutors'])} tutors, {len(roster['subjects'])} subjects "
-        f"({records} created, 0 updated, 0 unchanged)"
+        f"Demo roster: {len(roster['tutors'])} tutors, {len(roster['subjects'])} subjects, "
+        f"{courses} courses, {slots} weekly slots "
+        f"({records} created, 0 updated, 0 unchanged, 0 removed)"
     ]
 
 
@@ -86,8 +89,9 @@ def test_seeding_twice_creates_no_duplicates_and_changes_nothing(roster):
 
     out = seed()
 
-    records = len(roster["tutors"]) + len(roster["subjects"])
-    assert f"(0 created, 0 updated, {records} unchanged)" in out
+    courses = sum(len(subject["courses"]) for subject in roster["subjects"])
+    records = len(roster["tutors"]) + len(roster["subjects"]) + courses + len(all_slots(roster))
+    assert f"(0 created, 0 updated, {records} unchanged, 0 removed)" in out
     assert Subject.objects.count() == len(roster["subjects"])
     assert Tutor.objects.count() == len(roster["tutors"])
     assert list(Tutor.objects.values("pk", "name", "pronouns", "email", "bio")) == tutors_before

@@ -1,21 +1,94 @@
-"""The tutoring domain: subjects and tutors.
+"""The tutoring domain: subjects, courses, tutors, weekly availability and bookings.
 
-Chat sessions point at these rows (a match always names a real tutor). The roster import,
-weekly availability and bookings build on them.
+Chat sessions point at these rows (a match always names a real tutor); this app never
+imports ``chat``. Invariants the database can enforce are constraints here, so a bug in a
+service cannot store an impossible row: a slot ends after it starts, a tutor has at most one
+active booking per start time.
 """
 
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.TextChoices):
+    MONDAY = "Monday", _("Monday")
+    TUESDAY = "Tuesday", _("Tuesday")
+    WEDNESDAY = "Wednesday", _("Wednesday")
+    THURSDAY = "Thursday", _("Thursday")
+    FRIDAY = "Friday", _("Friday")
+    SATURDAY = "Saturday", _("Saturday")
+    SUNDAY = "Sunday", _("Sunday")
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "morning", _("morning")
+    AFTERNOON = "afternoon", _("afternoon")
+    EVENING = "evening", _("evening")
+
+
+class Mode(models.TextChoices):
+    ONLINE = "online", _("online")
+    ON_CAMPUS = "on campus", _("on campus")
+
+
+# Weekday values in Python's date.weekday() order: WEEKDAY_NAMES[0] == "Monday".
+WEEKDAY_NAMES: tuple[str, ...] = tuple(Weekday.values)
+
+_COURSE_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{1,4}[A-Za-z]{0,2})\s*$")
+
+
+def normalise_course_code(text: str) -> str | None:
+    """Return ``text`` as a stored course code ("cs-110a" -> "CS 110A"), or None.
+
+    A course code is 2-6 letters, then a number of 1-4 digits with an optional one- or
+    two-letter suffix; spaces, hyphens or nothing may separate the two parts.
+    """
+    found = _COURSE_CODE.match(text or "")
+    if found is None:
+        return None
+    return f"{found.group(1).upper()} {found.group(2).upper()}"
 
 
 class Subject(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # Other words students use for the subject, lower-case ("py", "c plus plus").
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Course(models.Model):
+    """A college course ("CS 110A") and the subject a tutor for it must teach."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="courses", verbose_name=_("subject")
+    )
+
+    normalise_course_code = staticmethod(normalise_course_code)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        code = normalise_course_code(self.code)
+        if code is None:
+            raise ValidationError({"code": _("Enter a course code such as “CS 110A”.")})
+        self.code = code
 
 
 class Tutor(models.Model):
@@ -31,3 +104,122 @@ class Tutor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly window in which a tutor takes sessions, in the center's local time.
+
+    ``weekday`` is an integer, 0 = Monday … 6 = Sunday (Python's ``date.weekday()``), so
+    expanding a week needs no lookup and slots sort in calendar order; ``day`` gives the
+    ``Weekday`` value ("Monday") used on the wire and in the roster file. The window is cut
+    into sessions of ``TUTORING_SESSION_MINUTES`` by ``tutoring.matching``.
+    """
+
+    tutor = models.ForeignKey(
+        Tutor, on_delete=models.CASCADE, related_name="availability", verbose_name=_("tutor")
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day"), choices=[(number, label) for number, (_v, label) in enumerate(Weekday.choices)]
+    )
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    mode = models.CharField(_("mode"), max_length=9, choices=Mode.choices)
+    # A room for on-campus sessions, a meeting link for online ones; blank when unknown.
+    location = models.CharField(_("room or link"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tutor", "weekday", "start"]
+        verbose_name = _("weekly availability")
+        verbose_name_plural = _("weekly availability")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="availability_starts_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="availability_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=Mode.values), name="availability_mode_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["tutor", "weekday", "start"], name="availability_one_per_tutor_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.start:%H:%M}-{self.end:%H:%M} {self.mode}"
+
+    @property
+    def day(self) -> str:
+        return WEEKDAY_NAMES[self.weekday]
+
+
+class Booking(models.Model):
+    """One student's session with one tutor at a concrete date and time."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no-show", _("no-show")
+
+    # The public id, in links sent to the student; the integer pk never leaves the server.
+    uid = models.UUIDField(_("public id"), unique=True, default=uuid.uuid4, editable=False)
+    tutor = models.ForeignKey(
+        Tutor, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("tutor")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    mode = models.CharField(_("mode"), max_length=9, choices=Mode.choices)
+    location = models.CharField(_("room or link"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.CONFIRMED
+    )
+    student_name = models.CharField(_("student name"), max_length=200)
+    student_email = models.EmailField(_("student email"))
+    college_email = models.EmailField(_("college email"))
+    student_id = models.CharField(_("student id"), max_length=20, blank=True)
+    allow_other_students = models.BooleanField(_("other students may join"), default=False)
+    classes = models.JSONField(_("classes"), default=list, blank=True)
+    specific_help = models.TextField(_("specific help"))
+    additional_notes = models.TextField(_("notes"), blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    # The chat session that booked it, as a plain id: tutoring must not depend on chat.
+    chat_session_id = models.CharField(_("chat session"), max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "tutor"]
+        constraints = [
+            # The last line of defence against double booking (see tutoring.booking).
+            models.UniqueConstraint(
+                fields=["tutor", "start"],
+                condition=~Q(status="cancelled"),
+                name="booking_one_active_per_tutor_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="booking_starts_before_end"
+            ),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="booking_mode_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "cancelled", "attended", "no-show"]),
+                name="booking_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tutor} {timezone.localtime(self.start):%a %Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def ics_path(self) -> str:
+        return reverse("tutoring:booking-ics", kwargs={"uid": self.uid})
+
+    @property
+    def cancel_path(self) -> str:
+        return reverse("tutoring:booking-cancel", kwargs={"uid": self.uid})

@@ -178,3 +178,22 @@ LOGGING = {
     # Replace Django's default handlers for its loggers, which print unfiltered in DEBUG.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# --- Tutoring: bookings and email -------------------------------------------------------
+# The center's wall clock: weekly availability ("Monday 10:00") means 10:00 here, on both
+# sides of a daylight-saving change. The same variable as TIME_ZONE, so they cannot differ.
+CENTER_TIME_ZONE = TIME_ZONE
+# Students may book sessions that start within this many days from now …
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", default=14)
+# … but not sooner than this many hours ahead, so the tutor hears of it in time.
+BOOKING_MIN_NOTICE_HOURS = env_int("BOOKING_MIN_NOTICE_HOURS", default=2)
+# Weekly availability windows are cut into sessions of this many minutes.
+TUTORING_SESSION_MINUTES = env_int("TUTORING_SESSION_MINUTES", default=30)
+if not 5 <= TUTORING_SESSION_MINUTES <= 240:
+    raise ImproperlyConfigured("TUTORING_SESSION_MINUTES must be between 5 and 240.")
+# Students give a college address on this domain when they book.
+COLLEGE_EMAIL_DOMAIN = env_str("COLLEGE_EMAIL_DOMAIN", default="mail.ccsf.edu")
+# The public address of the site, for absolute links in emails (no trailing slash).
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Tutoring Center <tutoring@example.edu>")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

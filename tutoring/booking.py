@@ -1,0 +1,143 @@
+"""Book and cancel tutoring sessions: the one module that writes ``Booking`` rows.
+
+Concurrency (two students, one slot): ``booking_create`` runs in its own ``atomic()`` block,
+a savepoint when the caller already holds a transaction (the chat turn does, with the chat
+session's row lock). Inside it the tutor's row is locked (``SELECT … FOR UPDATE`` on
+PostgreSQL; on SQLite every transaction already holds the database write lock), so two
+bookings of one tutor are checked and inserted one after the other, and the second sees
+the first. The partial unique constraint ``booking_one_active_per_tutor_start`` backs this
+up in the database; its ``IntegrityError`` is caught in a nested savepoint, so the caller's
+transaction stays usable and the loser gets ``SlotUnavailable``, never a 500. Lock order is
+always "chat session, then tutor" (nothing here locks a chat session), so two chat turns
+booking one tutor queue on the tutor row and cannot deadlock.
+
+Emails go out with ``transaction.on_commit``: a booking that rolls back sends nothing.
+Log lines name bookings by their public uid only, never a student's details.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tutoring import notifications
+from tutoring.calendar import booking_ics  # noqa: F401 - part of this module's interface
+from tutoring.matching import offered_slot
+from tutoring.models import Booking, Tutor
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StudentAnswers:
+    """The booking form's answers, already validated by whoever asked the questions."""
+
+    name: str
+    email: str
+    college_email: str
+    student_id: str | None
+    allow_others: bool
+    classes: tuple[str, ...]
+    specific_help: str
+    notes: str | None
+
+
+class SlotUnavailable(Exception):
+    """The session cannot be booked (taken, past, or not offered); the message is for people."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("That time was just taken."))
+
+
+class BookingNotCancellable(Exception):
+    """The session has started, or was already marked attended or missed."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("This session can no longer be cancelled."))
+
+
+def booking_create(
+    *,
+    tutor_id: int,
+    start: datetime.datetime,
+    answers: StudentAnswers,
+    subject: str = "",
+    chat_session_id: str = "",
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Book the tutor's session at ``start`` and email the student after commit.
+
+    Raise ``SlotUnavailable`` when the session is not (or no longer) offered. Safe inside an
+    outer transaction: a failure rolls back only this function's savepoint.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock first, check second: the check then sees every booking committed before us.
+        locked = Tutor.objects.select_for_update().filter(pk=tutor_id, is_active=True)
+        if locked.only("pk").first() is None:
+            raise SlotUnavailable(_("That tutor is not taking bookings."))
+        slot = offered_slot(tutor_id=tutor_id, start=start, now=now)
+        if slot is None:
+            raise SlotUnavailable()
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    tutor_id=tutor_id,
+                    start=slot.start,
+                    end=slot.end,
+                    mode=slot.mode,
+                    location=slot.location,
+                    student_name=answers.name,
+                    student_email=answers.email,
+                    college_email=answers.college_email,
+                    student_id=answers.student_id or "",
+                    allow_other_students=answers.allow_others,
+                    classes=list(answers.classes),
+                    specific_help=answers.specific_help,
+                    additional_notes=answers.notes or "",
+                    subject=subject,
+                    chat_session_id=chat_session_id,
+                )
+        except IntegrityError:
+            # Only the unique constraint can fail here (the other checks hold by
+            # construction): someone booked the slot between our check and our insert.
+            raise SlotUnavailable() from None
+        transaction.on_commit(
+            partial(notifications.send_booking_confirmation, booking.pk), robust=True
+        )
+    logger.info("booking %s created", booking.uid)
+    return booking
+
+
+def booking_cancel(*, booking: Booking, now: datetime.datetime | None = None) -> Booking:
+    """Cancel ``booking``, freeing its slot, and email the student a cancellation after commit.
+
+    Idempotent: cancelling a cancelled booking changes nothing and sends nothing. Raise
+    ``BookingNotCancellable`` once the session has started or was marked attended/no-show.
+    Return the booking as stored.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Booking.objects.select_for_update().select_related("tutor").get(pk=booking.pk)
+        if current.status == Booking.Status.CANCELLED:
+            return current
+        if current.status != Booking.Status.CONFIRMED or current.start <= now:
+            raise BookingNotCancellable()
+        current.status = Booking.Status.CANCELLED
+        current.cancelled_at = now
+        current.save(update_fields=["status", "cancelled_at"])
+        transaction.on_commit(
+            partial(notifications.send_booking_cancellation, current.pk), robust=True
+        )
+    logger.info("booking %s cancelled", current.uid)
+    return current
+
+
+def booking_can_cancel(booking: Booking, *, now: datetime.datetime | None = None) -> bool:
+    """Return whether ``booking_cancel`` would cancel it now."""
+    now = now or timezone.now()
+    return booking.status == Booking.Status.CONFIRMED and booking.start > now
