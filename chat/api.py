@@ -12,15 +12,17 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from chat import state, store
+from chat.assistant.conversation import take_turn
 from chat.errors import error_response
 from chat.ids import SESSION_ID_PATTERN
 from chat.models import ChatSession
 from chat.schemas import (
     IDEMPOTENCY_KEY,
     BookingInfoIn,
+    InputModel,
     Match,
     MessageIn,
     SearchCriteriaIn,
@@ -216,6 +218,43 @@ def post_message(request: HttpRequest, session_id: str, message: MessageIn):
         status=201 if created else 200,
     )
     if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+# --- the assistant ------------------------------------------------------------------------------
+
+
+class TurnIn(InputModel):
+    text: str
+    client_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @field_validator("text")
+    @classmethod
+    def _text_fits(cls, value: str) -> str:
+        return MessageIn._content_fits(value)
+
+
+@router.post(
+    "/session/{session_id}/turns", summary="The student says something; the assistant answers"
+)
+def post_turn(request: HttpRequest, session_id: str, turn: TurnIn):
+    result = take_turn(
+        _checked_id(session_id),
+        text=turn.text,
+        client_id=_idempotency_key(request, turn.client_id),
+        expected_version=_expected_version(request),
+    )
+    session = _session(session_id)
+    response = _json(
+        {
+            "messages": [state.message_json(m) for m in result.messages],
+            "state": state.session_state_json(session),
+        },
+        version=session.version,
+        status=200 if result.replayed else 201,
+    )
+    if result.replayed:
         response["Idempotent-Replayed"] = "true"
     return response
 
