@@ -7,17 +7,8 @@ state carries a bounded page of the most recent messages, never the whole histor
 from django.conf import settings
 
 from chat.models import BookingDraft, ChatMessage, ChatSession, SearchCriteria, SessionMatch
+from tutoring.matching import tutor_json
 from tutoring.models import Tutor
-
-
-def tutor_json(tutor: Tutor) -> dict:
-    return {
-        "id": tutor.pk,
-        "name": tutor.name,
-        "pronouns": tutor.pronouns,
-        "bio": tutor.bio,
-        "skills": [subject.name for subject in tutor.subjects.all()],
-    }
 
 
 def match_json(*, tutor: Tutor, score: float, reasoning: str, slots: list[dict]) -> dict:
