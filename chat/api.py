@@ -29,6 +29,7 @@ from chat.schemas import (
     StatePatch,
 )
 from tutoring.api import router as tutoring_router
+from tutoring.ratelimits import chat_write_wait
 
 api = NinjaAPI(
     title="Tutoring chat API",
@@ -98,6 +99,18 @@ def _idempotency_key(request: HttpRequest, body_client_id: str | None) -> str | 
     if body_client_id is not None and body_client_id != header:
         raise HttpError(400, "Idempotency-Key and clientId disagree.")
     return header
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def _enforce_rate_limit(request: HttpRequest, session_id: str) -> None:
+    wait = chat_write_wait(request, _checked_id(session_id))
+    if wait is not None:
+        raise RateLimited(wait)
 
 
 def _state_response(session_id: str, *, status: int = 200) -> HttpResponse:
@@ -204,6 +217,7 @@ def list_messages(request: HttpRequest, session_id: str, query: Query[MessagesQu
 
 @router.post("/session/{session_id}/messages", response={201: dict}, summary="Append a message")
 def post_message(request: HttpRequest, session_id: str, message: MessageIn):
+    _enforce_rate_limit(request, session_id)
     stored, created, version = store.session_append_message(
         _checked_id(session_id),
         role=message.role,
@@ -239,6 +253,7 @@ class TurnIn(InputModel):
     "/session/{session_id}/turns", summary="The student says something; the assistant answers"
 )
 def post_turn(request: HttpRequest, session_id: str, turn: TurnIn):
+    _enforce_rate_limit(request, session_id)
     result = take_turn(
         _checked_id(session_id),
         text=turn.text,
@@ -357,6 +372,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(store.SessionNotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(404, "not_found", "There is no chat session with that id.")
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return error_response(
+        429,
+        "too_many_requests",
+        f"Too many messages; try again in {exc.retry_after} seconds.",
+        retry_after=exc.retry_after,
+    )
 
 
 @api.exception_handler(store.VersionConflict)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chat.ids import new_session_id, short_session_id
+from chat.ids import new_device_link_key, new_session_id, short_session_id
 from tutoring.models import Mode, PartOfDay, Tutor, Weekday
 
 
@@ -26,6 +26,10 @@ class ChatSession(models.Model):
     # What the assistant is waiting for (a slot pick, a tutor pick, a yes/no to switching
     # searches) and what it needs to remember for it. Internal: not part of the API's state.
     assistant_context = models.JSONField(_("assistant context"), default=dict, blank=True)
+    # Signed into "continue on another device" links (chat.binding); a new key revokes them.
+    device_link_key = models.CharField(
+        _("device link key"), max_length=32, default=new_device_link_key, editable=False
+    )
 
     class Meta:
         ordering = ["-last_activity_at"]
@@ -183,3 +187,25 @@ class BookingDraft(models.Model):
 
     def __str__(self) -> str:
         return f"booking draft at {self.step}"
+
+
+class PurgedSessionCount(models.Model):
+    """Anonymous counts kept after idle sessions are purged (chat.retention).
+
+    One row per day on which purged sessions *started* (the center's local date), so the
+    number of conversations per day survives their deletion. Nothing here leads back to a
+    session or a student.
+    """
+
+    day = models.DateField(_("sessions started on"), unique=True)
+    sessions = models.PositiveIntegerField(_("sessions purged"), default=0)
+    messages = models.PositiveBigIntegerField(_("messages purged"), default=0)
+    last_purged_at = models.DateTimeField(_("last purged"))
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("purged session count")
+        verbose_name_plural = _("purged session counts")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.sessions} sessions, {self.messages} messages"

@@ -10,6 +10,7 @@ Callers pass objects from ``chat.schemas`` (already validated); the store adds t
 that need the database (a tutor id must name a real tutor).
 """
 
+import datetime
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.dispatch import Signal
 from django.utils import timezone
 
-from chat.ids import short_session_id
+from chat.ids import new_device_link_key, short_session_id
 from chat.models import (
     BookingDraft,
     ChatMessage,
@@ -279,6 +281,62 @@ def session_delete(session_id: str, *, expected_version: int | None = None) -> N
         # Nothing to bump: the row is gone, and so is anyone's reason to listen.
         write.parts.clear()
     logger.debug("chat session deleted: %s", short_session_id(session_id))
+
+
+def session_rotate_device_link(session_id: str) -> None:
+    """Give the session a new device-link key, so every link issued for it stops working.
+
+    The key is not part of the session's state (no API shape shows it), so ``version`` stays
+    and no listener is told; the row is still changed under the session's lock.
+    """
+    with session_write(session_id) as write:
+        write.session.device_link_key = new_device_link_key()
+        write.session.save(update_fields=["device_link_key"])
+    logger.debug("chat session device links revoked: %s", short_session_id(session_id))
+
+
+@dataclass(frozen=True)
+class PurgedSession:
+    """What is left of a purged session: enough to count, nothing that names it."""
+
+    short_id: str
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    messages: int
+
+
+def sessions_purge_idle(*, idle_before: datetime.datetime, limit: int = 500) -> list[PurgedSession]:
+    """Delete up to ``limit`` sessions last active before ``idle_before``, with all their rows.
+
+    The sessions are locked and the idle condition checked under the lock, so a session
+    being written at this moment is never deleted: on PostgreSQL its row lock makes the
+    purge skip it (``SKIP LOCKED``; its write moves ``last_activity_at`` on anyway), and on
+    SQLite the purge waits for the database write lock and then sees the committed activity.
+    A writer that waits on a purged session gets ``SessionNotFound``. Return what went,
+    oldest activity first; fewer than ``limit`` means no idle session is left to take.
+    """
+    with transaction.atomic():
+        locked = list(
+            ChatSession.objects.select_for_update(skip_locked=True)
+            .filter(last_activity_at__lt=idle_before)
+            .order_by("last_activity_at", "pk")
+            .values_list("pk", "created_at", "last_activity_at")[:limit]
+        )
+        ids = [pk for pk, _created, _active in locked]
+        counts = dict(
+            ChatMessage.objects.filter(session_id__in=ids)
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        # Messages, matches, search criteria and booking drafts go with their session.
+        ChatSession.objects.filter(pk__in=ids).delete()
+    for pk, *_ in locked:
+        logger.debug("chat session purged: %s", short_session_id(pk))
+    return [
+        PurgedSession(short_session_id(pk), created, active, counts.get(pk, 0))
+        for pk, created, active in locked
+    ]
 
 
 def session_append_message(

@@ -6,6 +6,16 @@ from tests.live import daphne
 from tutoring.models import Subject, Tutor
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counters():
+    """Rate-limit counters live in the (per-process) cache: start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tutor_ada(db) -> Tutor:
     """A Python and C++ tutor."""
@@ -116,3 +126,27 @@ def student_answers() -> StudentAnswers:
         specific_help="Recursion in my linked list assignment.",
         notes=None,
     )
+
+
+# --- Staff tools: people at the admin door, the demo roster ---------------------------------
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+
+@pytest.fixture
+def demo_roster(frozen_clock) -> None:
+    """The shipped demo roster (ten tutors), loaded with the clock frozen at CENTER_NOW."""
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    """Charlie, who runs the center: a superuser with an admin login."""
+    return User.objects.create_superuser("charlie", "charlie@example.edu", "pw-not-used")
+
+
+@pytest.fixture
+def student_user(db) -> User:
+    """Bob, a student with a site account but no staff rights."""
+    return User.objects.create_user("bob", "bob@example.com", "pw-not-used")

@@ -34,16 +34,32 @@ def test_database_url() -> str:
 
 
 class DaphneServer:
-    """One daphne process; ``start``/``stop``/``kill`` can be called repeatedly."""
+    """One daphne process; ``start``/``stop``/``kill`` can be called repeatedly.
 
-    def __init__(self, *, env: dict[str, str] | None = None, port: int | None = None) -> None:
+    Every ``start`` listens on the same port, so clients can reconnect after a restart.
+    ``application`` is the ASGI application's import path (``module:attribute``).
+    """
+
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        application: str = "tutoring.asgi:application",
+    ) -> None:
         self.port = port or free_port()
+        self.application = application
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tutoring.settings",
             "SECRET_KEY": "test-only-secret-key-not-for-production",
             "DEBUG": "false",
+            # Test servers speak plain HTTP on 127.0.0.1; production redirects to HTTPS.
+            "SECURE_SSL_REDIRECT": "false",
+            # Load and concurrency tests send far more than a person; tests/test_rate_limits.py
+            # turns the limits on where they are the subject.
+            "RATELIMIT_ENABLE": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": test_database_url(),
             **(env or {}),
@@ -63,7 +79,7 @@ class DaphneServer:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
-                "tutoring.asgi:application",
+                self.application,
             ],
             cwd=ROOT,
             env=self.env,

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+# The test client speaks plain HTTP; tests/test_production_settings.py checks the real defaults.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from tutoring.settings import *  # noqa: E402,F403
 from tutoring.settings import DATABASES  # noqa: E402

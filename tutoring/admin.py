@@ -1,8 +1,36 @@
-"""Staff pages for the roster and bookings (a later change deepens them)."""
+"""Staff pages for the roster and bookings, and the staff report (Bookings › Report).
 
-from django.contrib import admin
+Actions change bookings through ``tutoring.booking`` (cancelling frees the slot and emails
+the student), never by saving rows here. The report is a read-only admin view.
+"""
 
-from tutoring.models import AvailabilitySlot, Booking, Course, Subject, Tutor
+import io
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tutoring.booking import (
+    AttendanceNotRecordable,
+    BookingNotCancellable,
+    booking_cancel,
+    booking_record_attendance,
+)
+from tutoring.exports import bookings_csv_write, bookings_for_export
+from tutoring.models import AvailabilitySlot, Booking, Course, Subject, Tutor, UnmetSearch
+from tutoring.periods import center_today
+from tutoring.reports import staff_report
+
+MAX_REPORT_WEEKS = 52
 
 
 class CourseInline(admin.TabularInline):
@@ -12,9 +40,25 @@ class CourseInline(admin.TabularInline):
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "aliases"]
-    search_fields = ["name", "courses__code"]
+    list_display = ["name", "aliases", "course_codes", "tutor_count"]
+    search_fields = ["name", "aliases", "courses__code"]
     inlines = [CourseInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Subject]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("courses")
+            .annotate(tutor_total=Count("tutors", distinct=True))
+        )
+
+    @admin.display(description=_("courses"))
+    def course_codes(self, subject: Subject) -> str:
+        return ", ".join(course.code for course in subject.courses.all())
+
+    @admin.display(description=_("tutors"), ordering="tutor_total")
+    def tutor_count(self, subject: Subject) -> int:
+        return subject.tutor_total
 
 
 class AvailabilityInline(admin.TabularInline):
@@ -25,19 +69,230 @@ class AvailabilityInline(admin.TabularInline):
 
 @admin.register(Tutor)
 class TutorAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "pronouns", "is_active"]
+    list_display = ["name", "email", "pronouns", "subject_names", "weekly_slots", "is_active"]
     list_filter = ["is_active", "subjects"]
-    search_fields = ["name", "email"]
+    search_fields = ["name", "email", "subjects__name"]
     filter_horizontal = ["subjects"]
     inlines = [AvailabilityInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tutor]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("subjects")
+            .annotate(slot_total=Count("availability", distinct=True))
+        )
+
+    @admin.display(description=_("subjects"))
+    def subject_names(self, tutor: Tutor) -> str:
+        return ", ".join(subject.name for subject in tutor.subjects.all())
+
+    @admin.display(description=_("weekly slots"), ordering="slot_total")
+    def weekly_slots(self, tutor: Tutor) -> int:
+        return tutor.slot_total
 
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["start", "tutor", "student_name", "mode", "subject", "status"]
-    list_filter = ["status", "mode", "tutor"]
+    change_list_template = "admin/tutoring/booking/change_list.html"
+    list_display = [
+        "start",
+        "tutor",
+        "student_name",
+        "subject",
+        "mode",
+        "status",
+        "reminder_sent_at",
+    ]
+    list_filter = ["status", "tutor", "mode", ("start", admin.DateFieldListFilter)]
     list_select_related = ["tutor"]
-    search_fields = ["uid", "student_name", "student_email", "college_email", "tutor__name"]
+    search_fields = [
+        "=uid",
+        "student_name",
+        "student_email",
+        "college_email",
+        "student_id",
+        "tutor__name",
+    ]
     date_hierarchy = "start"
     ordering = ["-start"]
-    readonly_fields = ["uid", "chat_session_id", "created_at", "cancelled_at", "reminder_sent_at"]
+    # When, with whom and the status change only through tutoring.booking (the actions),
+    # which keep the slot rules and email the student; staff may fix a student's details.
+    readonly_fields = [
+        "uid",
+        "tutor",
+        "start",
+        "end",
+        "mode",
+        "status",
+        "chat_session",
+        "created_at",
+        "cancelled_at",
+        "reminder_sent_at",
+    ]
+    exclude = ["chat_session_id"]
+    actions = ["mark_attended", "mark_no_show", "cancel_bookings", "export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Students book through the chat, which checks the slot and sends the confirmation.
+        return False
+
+    @admin.display(description=_("chat session"))
+    def chat_session(self, booking: Booking) -> str:
+        if not booking.chat_session_id:
+            return "-"
+        short = f"{booking.chat_session_id[:6]}…"
+        try:
+            # By URL name: tutoring does not import chat, and the session may be purged.
+            url = reverse("admin:chat_chatsession_change", args=[quote(booking.chat_session_id)])
+        except NoReverseMatch:
+            return short
+        return format_html('<a href="{}">{}</a>', url, short)
+
+    # --- actions --------------------------------------------------------------------------
+
+    @admin.action(description=_("Mark selected bookings attended"), permissions=["change"])
+    def mark_attended(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._record_attendance(request, queryset, Booking.Status.ATTENDED)
+
+    @admin.action(description=_("Mark selected bookings no-show"), permissions=["change"])
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._record_attendance(request, queryset, Booking.Status.NO_SHOW)
+
+    def _record_attendance(
+        self, request: HttpRequest, queryset: QuerySet[Booking], status: str
+    ) -> None:
+        now = timezone.now()
+        marked, refused = 0, []
+        for booking in queryset:
+            try:
+                booking_record_attendance(booking=booking, status=status, now=now)
+                marked += 1
+            except AttendanceNotRecordable:
+                refused.append(booking)
+        label = Booking.Status(status).label
+        if marked:
+            self.message_user(
+                request,
+                ngettext(
+                    "Marked %(count)d booking %(status)s.",
+                    "Marked %(count)d bookings %(status)s.",
+                    marked,
+                )
+                % {"count": marked, "status": label},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Not marked (cancelled, or not started yet): %(bookings)s.")
+                % {"bookings": "; ".join(str(b) for b in refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Cancel selected bookings (frees the slot, emails the student)"),
+        permissions=["change"],
+    )
+    def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        now = timezone.now()
+        cancelled, already, refused = 0, 0, []
+        for booking in queryset:
+            if booking.status == Booking.Status.CANCELLED:
+                already += 1
+                continue
+            try:
+                booking_cancel(booking=booking, now=now)
+                cancelled += 1
+            except BookingNotCancellable:
+                refused.append(booking)
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "Cancelled %(count)d booking; the student was emailed.",
+                    "Cancelled %(count)d bookings; each student was emailed.",
+                    cancelled,
+                )
+                % {"count": cancelled},
+                messages.SUCCESS,
+            )
+        if already:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking was already cancelled.",
+                    "%(count)d bookings were already cancelled.",
+                    already,
+                )
+                % {"count": already},
+                messages.INFO,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Could not cancel (started, or attendance recorded): %(bookings)s.")
+                % {"bookings": "; ".join(str(b) for b in refused)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Export selected bookings as CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Booking]) -> HttpResponse:
+        out = io.StringIO()
+        bookings_csv_write(bookings_for_export(queryset), out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"bookings-{center_today():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    # --- the report -------------------------------------------------------------------------
+
+    def get_urls(self):
+        report = path(
+            "report/",
+            self.admin_site.admin_view(self.report_view),
+            name="tutoring_booking_report",
+        )
+        return [report, *super().get_urls()]
+
+    def report_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        weeks = _weeks_param(request.GET.get("weeks"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Bookings report"),
+            "report": staff_report(weeks=weeks),
+            "weeks": weeks,
+            "week_choices": [4, 8, 13, 26, 52],
+        }
+        return TemplateResponse(request, "admin/tutoring/booking/report.html", context)
+
+
+def _weeks_param(raw: str | None) -> int:
+    """Return ``?weeks=`` as 1..52; anything else means the default (REPORT_WEEKS)."""
+    try:
+        weeks = int(raw) if raw else settings.REPORT_WEEKS
+    except ValueError:
+        weeks = settings.REPORT_WEEKS
+    return min(max(weeks, 1), MAX_REPORT_WEEKS)
+
+
+@admin.register(UnmetSearch)
+class UnmetSearchAdmin(admin.ModelAdmin):
+    """Anonymous rows the assistant writes; staff read them, nobody edits them."""
+
+    list_display = ["searched_on", "subject", "weekday", "part_of_day", "mode", "unmet_wishes"]
+    list_filter = ["searched_on", "subject", "weekday", "found_nobody"]
+    date_hierarchy = "searched_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("unmet wishes"))
+    def unmet_wishes(self, search: UnmetSearch) -> str:
+        return ", ".join(search.unmet) or "-"

@@ -2,7 +2,9 @@
 
 HTTP: the JSON API and the health check go to a lean handler, everything else (pages, admin)
 to Django with its full middleware stack; both run sync code on one thread per process
-(tutoring/handlers.py explains why).
+(tutoring/handlers.py explains why). WebSocket: the chat's live updates (chat.routing), behind
+an Origin check against ALLOWED_HOSTS and a cookie parser (the chat authorises sockets by its
+signed cookie).
 """
 
 import os
@@ -12,8 +14,11 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutoring.settings")
 django.setup(set_prefix=False)
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
+from chat.routing import AllowedHostsOrigin, websocket_urlpatterns  # noqa: E402
+from tutoring.access_log import AccessLog  # noqa: E402
 from tutoring.handlers import ApiASGIHandler, SingleThreadASGIHandler  # noqa: E402
 
 page_app = SingleThreadASGIHandler()
@@ -26,4 +31,13 @@ async def http_app(scope, receive, send) -> None:
     await app(scope, receive, send)
 
 
-application = ProtocolTypeRouter({"http": http_app})
+# Static files are served by WhiteNoise (page middleware); in production nginx may serve the
+# collected files in front of it (docs/production.md).
+http_root = AccessLog(http_app)
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_root,
+        "websocket": AllowedHostsOrigin(CookieMiddleware(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -141,3 +141,38 @@ def booking_can_cancel(booking: Booking, *, now: datetime.datetime | None = None
     """Return whether ``booking_cancel`` would cancel it now."""
     now = now or timezone.now()
     return booking.status == Booking.Status.CONFIRMED and booking.start > now
+
+
+class AttendanceNotRecordable(Exception):
+    """The session was cancelled or has not started yet; the message is for people."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Attendance can be recorded only after a session starts."))
+
+
+ATTENDANCE_STATUSES = (Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+
+
+def booking_record_attendance(
+    *, booking: Booking, status: str, now: datetime.datetime | None = None
+) -> Booking:
+    """Mark ``booking`` attended or no-show (staff, after the session started); return it.
+
+    A mark may be corrected (attended <-> no-show); marking again changes nothing. Raise
+    ``AttendanceNotRecordable`` for a cancelled booking or one that has not started.
+    """
+    if status not in ATTENDANCE_STATUSES:
+        raise ValueError(f"status must be one of {ATTENDANCE_STATUSES}, not {status!r}")
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.status == status:
+            return current
+        if current.status == Booking.Status.CANCELLED:
+            raise AttendanceNotRecordable(_("A cancelled session has no attendance."))
+        if current.start > now:
+            raise AttendanceNotRecordable()
+        current.status = status
+        current.save(update_fields=["status"])
+    logger.info("booking %s marked %s", current.uid, status)
+    return current

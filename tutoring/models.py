@@ -223,3 +223,45 @@ class Booking(models.Model):
     @property
     def cancel_path(self) -> str:
         return reverse("tutoring:booking-cancel", kwargs={"uid": self.uid})
+
+
+class UnmetSearch(models.Model):
+    """A search that found no tutor, or none on the day, time or mode wished: unmet demand.
+
+    Written by ``tutoring.reports.record_unmet_search`` as the assistant searches, one row per
+    subject searched. Anonymous by construction: no session id, none of the student's words,
+    only what was asked for and what could not be met.
+    """
+
+    searched_on = models.DateField(_("searched on"), db_index=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    # The weekday wished for (or the weekday of the date wished for); blank for "any day".
+    weekday = models.CharField(_("day wished"), max_length=9, choices=Weekday.choices, blank=True)
+    part_of_day = models.CharField(
+        _("part of day wished"), max_length=9, choices=PartOfDay.choices, blank=True
+    )
+    mode = models.CharField(_("mode wished"), max_length=9, choices=Mode.choices, blank=True)
+    # Names from ``MatchResult.unmet``: "subjects", "day", "time", "part_of_day", "mode".
+    unmet = models.JSONField(_("unmet wishes"), default=list, blank=True)
+    found_nobody = models.BooleanField(_("no tutor offered"), default=False)
+
+    class Meta:
+        ordering = ["-searched_on", "subject"]
+        verbose_name = _("unmet search")
+        verbose_name_plural = _("unmet searches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday="") | Q(weekday__in=Weekday.values),
+                name="unmet_search_weekday_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(part_of_day="") | Q(part_of_day__in=PartOfDay.values),
+                name="unmet_search_part_of_day_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="") | Q(mode__in=Mode.values), name="unmet_search_mode_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.searched_on} {self.subject or '-'} {self.weekday or '-'}"

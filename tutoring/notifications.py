@@ -27,6 +27,11 @@ def send_booking_cancellation(booking_id: int) -> None:
     _send(booking_id, template="booking_cancelled", cancelled=True)
 
 
+def send_booking_reminder(booking_id: int) -> None:
+    """Email the student that the session is coming up, with the calendar invitation again."""
+    _send(booking_id, template="booking_reminder", cancelled=False)
+
+
 def booking_context(booking: Booking) -> dict:
     """Return what the email and page templates show about a booking, in local time."""
     zone = timezone.get_default_timezone()

@@ -30,13 +30,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # The admin with a rate-limited login (tutoring/admin_site.py).
+    "tutoring.apps.TutoringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI's files for /api/docs from here, not from a CDN
+    "csp",
     "channels",
     "tutoring",
     "chat",
@@ -44,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers: no session or CSRF work for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before the session and CSRF machinery: the JSON API answers size and media-type
     # errors itself, cheaply, and never needs a cookie session.
     "chat.middleware.ApiErrorMiddleware",
@@ -138,6 +144,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves /static/ from the apps' folders (no collectstatic needed to run); in
+# production nginx may serve `collectstatic`'s output in front of it (docs/production.md).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security ---------------------------------------------------------------------------
+# Production defaults; `manage.py check --deploy` passes with DEBUG off. Behind the reverse
+# proxy, TLS ends at nginx, which says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): only the app's own scripts, styles, images and
+# sockets. Templates carry no inline script or style (static/chat/chat.js, chat.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+    # Swagger UI's page starts itself with an inline script; it shows public API docs only.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs"],
+}
+
+# --- Cache and rate limits ------------------------------------------------------------------
+# Rate-limit counters live in the cache: Redis when there is one (shared by every process),
+# else this process's memory (one process: `make run`, tests).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# Behind nginx every request comes from 127.0.0.1; nginx passes the client's address in
+# X-Real-IP (`proxy_set_header X-Real-IP $remote_addr`), so production sets HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Per chat session and per client address: turns and message posts; admin login attempts.
+RATE_LIMIT_SESSION = env_str("RATE_LIMIT_SESSION", default="30/m")
+RATE_LIMIT_CLIENT = env_str("RATE_LIMIT_CLIENT", default="120/m")
+RATE_LIMIT_ADMIN_LOGIN = env_str("RATE_LIMIT_ADMIN_LOGIN", default="5/m")
 
 # --- Request limits ---------------------------------------------------------------------
 # A JSON body larger than this is refused with 413 before it is parsed.
@@ -163,14 +224,21 @@ DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", default=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # One JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off).
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
     # Request paths carry session ids (django.request logs every 4xx path): the filter
     # shortens anything shaped like a session id before a line is written anywhere.
     "filters": {"redact_session_ids": {"()": "chat.logging.RedactSessionIds"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": env_str("LOG_FORMAT", default="plain" if DEBUG else "json"),
             "filters": ["redact_session_ids"],
         }
     },
@@ -197,3 +265,12 @@ COLLEGE_EMAIL_DOMAIN = env_str("COLLEGE_EMAIL_DOMAIN", default="mail.ccsf.edu")
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Tutoring Center <tutoring@example.edu>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+# --- Retention, reports and reminders -----------------------------------------------------
+# purge_chat_sessions removes chat sessions with no activity for this many days (personal
+# data in them included), keeping only anonymous daily counts.
+CHAT_IDLE_DAYS = env_int("CHAT_IDLE_DAYS", default=90)
+if CHAT_IDLE_DAYS < 1:
+    raise ImproperlyConfigured("CHAT_IDLE_DAYS must be at least 1.")
+# How many weeks the staff report (admin, Bookings › Report) covers unless asked otherwise.
+REPORT_WEEKS = env_int("REPORT_WEEKS", default=8)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("health", health, name="health"),
     path("", include("tutoring.booking_urls")),
+    path("", include("chat.urls")),
 ]

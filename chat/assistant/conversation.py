@@ -11,6 +11,7 @@ The assistant is deterministic and local; nothing slow or remote runs under the 
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -27,12 +28,16 @@ from chat.assistant.understanding import (
     understand,
 )
 from chat.assistant.vocabulary import RosterWords, roster_words
+from chat.ids import short_session_id
 from chat.models import ChatMessage
 from chat.schemas import BookingInfoIn, Match, SearchCriteriaIn
 from chat.store import SessionWrite, session_write
 from tutoring.booking import SlotUnavailable, StudentAnswers, booking_cancel, booking_create
 from tutoring.matching import MatchResult, OfferedSlot, Wish, tutors_match
 from tutoring.models import Booking
+from tutoring.reports import record_unmet_search
+
+logger = logging.getLogger(__name__)
 
 # What the assistant waits for (assistant_context["expecting"]).
 EXPECT_SUBJECT = "subject"
@@ -119,6 +124,13 @@ class Conversation:
     def respond(self, text: str) -> Reply:
         """Return the reply to ``text`` and record every change the turn makes."""
         heard = understand(text, vocabulary=self.words.vocabulary, today=self.now.date())
+        # What was understood, never what was said: the text may hold names and emails.
+        logger.info(
+            "chat turn in session %s: %s",
+            short_session_id(self.session.pk),
+            heard.intent,
+            extra={"intent": str(heard.intent), "step": (self.form or {}).get("step")},
+        )
         reply = self._respond(heard)
         self.write.set_assistant_context(self.context)
         return reply
@@ -193,6 +205,7 @@ class Conversation:
         return self._present(result)
 
     def _present(self, result: MatchResult) -> Reply:
+        record_unmet_search(wish=self._wish(), result=result)
         if not result.matches:
             self._set_offers(None, [])
             self.context["expecting"] = None

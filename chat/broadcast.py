@@ -1,0 +1,61 @@
+"""Tell every open tab of a session that it changed: the WebSocket fan-out.
+
+``chat.store`` sends ``session_changed`` after each commit; this receiver (connected in
+``ChatConfig.ready``) posts a small ``chat.changed`` event to the session's channel-layer
+group, and each ``ChatConsumer`` in the group renders what its page is missing. The event
+carries no content, so a consumer never sends anything it did not read from the database.
+
+It runs on the thread that committed (under daphne, the one sync thread of the process), so
+it must stay cheap and must never fail the request: a channel-layer error (Redis down) is
+logged and dropped, and the send gives up after ``SEND_TIMEOUT`` seconds. A page that
+missed an event catches up when its socket reconnects ("resume").
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+from chat.ids import short_session_id
+from chat.store import PART_RESET, SessionChange
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT = 2.0
+EVENT_TYPE = "chat.changed"
+
+
+def group_name(session_id: str) -> str:
+    """Return the channel-layer group of a session's sockets."""
+    return f"chat.{session_id}"
+
+
+async def _send(layer, group: str, event: dict) -> None:
+    await asyncio.wait_for(layer.group_send(group, event), timeout=SEND_TIMEOUT)
+
+
+def session_changed_broadcast(sender, change: SessionChange, **kwargs) -> None:
+    """Receiver of ``chat.store.session_changed``: post ``chat.changed`` to the group."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = group_name(change.session_id)
+    # The in-memory layer only reaches sockets of this process: with none in the group there
+    # is nobody to tell, and the JSON API's appends skip the hop to the event loop.
+    if isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(group):
+        return
+    event = {
+        "type": EVENT_TYPE,
+        "version": change.version,
+        "reset": PART_RESET in change.parts,
+    }
+    try:
+        async_to_sync(_send)(layer, group, event)
+    except Exception:
+        # The change is committed either way; pages catch up when they reconnect.
+        logger.warning(
+            "live update of chat session %s not sent",
+            short_session_id(change.session_id),
+            exc_info=True,
+        )

@@ -1,0 +1,91 @@
+"""The one form every chat control posts (``POST /say``), and how it becomes the student's words.
+
+The message box sends ``text``; the panel's buttons send ``text`` too ("1", "yes", "back");
+the booking form's inputs send structured fields that are composed here into the sentence
+the assistant expects at that step (``name`` + ``email`` → "Sam Lee, sam@example.com",
+checked ``courses`` → "CS 110A, CS 111B" or "none"). So a click, a form field and a typed
+answer are the same turn, and the assistant remains the only judge of an answer.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chat.models import BookingStep
+from chat.schemas import IDEMPOTENCY_KEY
+
+# Steps where an empty answer means "skip".
+_SKIPPABLE = {BookingStep.STUDENT_ID, BookingStep.ADDITIONAL_NOTES}
+
+
+class SayForm(forms.Form):
+    text = forms.CharField(required=False, strip=True)
+    answer = forms.CharField(required=False, strip=True)
+    name = forms.CharField(required=False, strip=True, max_length=200)
+    email = forms.CharField(required=False, strip=True, max_length=254)
+    other_course = forms.CharField(required=False, strip=True, max_length=40)
+    skip = forms.BooleanField(required=False)
+    step = forms.ChoiceField(required=False, choices=[("", "")] + BookingStep.choices)
+    client_id = forms.CharField(required=False, max_length=100)
+    # The state version the panel showed; a choice made on an older panel is refused.
+    version = forms.IntegerField(required=False, min_value=1)
+    # The highest message number the page has; the answer starts after it.
+    after = forms.IntegerField(required=False, min_value=0)
+    conversation = forms.CharField(required=False, max_length=64)
+
+    error_messages = {
+        "empty": gettext_lazy("Type a message first."),
+        "too_long": gettext_lazy(
+            "That message is too long: please keep it under %(limit)s characters."
+        ),
+    }
+
+    def clean_client_id(self) -> str | None:
+        # A malformed id is dropped rather than refused: the message still goes through once.
+        value = self.cleaned_data["client_id"]
+        return value if value and IDEMPOTENCY_KEY.match(value) else None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        message = self.compose(data)
+        data["message"] = message
+        if not message:
+            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+        limit = settings.CHAT_MAX_MESSAGE_CHARS
+        if len(message) > limit:
+            raise forms.ValidationError(
+                self.error_messages["too_long"], code="too_long", params={"limit": limit}
+            )
+        return data
+
+    def compose(self, data: dict) -> str:
+        """Return the words the student says with this post."""
+        if data.get("text"):
+            return data["text"]
+        step = data.get("step")
+        if data.get("skip"):
+            return "skip"
+        if step == BookingStep.NAME_EMAIL:
+            return ", ".join(part for part in (data.get("name"), data.get("email")) if part)
+        if step == BookingStep.CCSF_EMAIL:
+            return data.get("email") or ""
+        if step == BookingStep.CLASSES:
+            courses = [c.strip() for c in self.data.getlist("courses") if c.strip()][:20]
+            if data.get("other_course"):
+                courses.append(data["other_course"])
+            return ", ".join(courses) or "none"
+        if step in _SKIPPABLE and not data.get("answer"):
+            return "skip"
+        return data.get("answer") or ""
+
+    @property
+    def kept_text(self) -> str:
+        """Return what to put back in the message box when the post is refused."""
+        data = getattr(self, "cleaned_data", {})
+        return data.get("message") or self.compose(data) or self.data.get("text", "")
+
+    @property
+    def first_error(self) -> str:
+        errors = self.non_field_errors()
+        return errors[0] if errors else _("Please check your message and send it again.")

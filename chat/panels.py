@@ -1,0 +1,189 @@
+"""What the chat page's side panel (``#chat-panel``) offers, read from a session's state.
+
+The panel is the clickable form of what the assistant is waiting for: the offered tutor with
+a button per open time, the tutors shown by "other tutors", the booking form's current step
+with the right input, a yes/no question, or the confirmation card of a booking. Every button
+posts the words the assistant already understands ("1", "yes", "back", "other tutors"), so a
+click and a typed answer are the same turn. Reads only; never locks.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chat import state
+from chat.assistant import booking_form
+from chat.assistant.conversation import EXPECT_SLOT, EXPECT_SWITCH, EXPECT_TUTOR
+from chat.models import ChatSession
+from tutoring.booking import booking_can_cancel
+from tutoring.calendar import booking_place
+from tutoring.matching import OfferedSlot
+from tutoring.models import Booking, Course, Mode
+
+IDLE = "idle"
+OFFER = "offer"
+TUTORS = "tutors"
+FORM = "form"
+SWITCH = "switch"
+BOOKED = "booked"
+
+BIO_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Panel:
+    kind: str
+    # Changes whenever the panel asks something new: the page moves focus only then.
+    key: str
+    data: dict = field(default_factory=dict)
+
+
+def slot_label(slot: dict) -> str:
+    """Return an offered slot for a person: "Mon Dec 7, 10:00–10:30 AM, online"."""
+    start = datetime.datetime.fromisoformat(slot["start"])
+    begin, end = slot["time"].split("-")
+    minutes = (int(end[:2]) * 60 + int(end[3:])) - (int(begin[:2]) * 60 + int(begin[3:]))
+    length = datetime.timedelta(minutes=minutes)
+    return OfferedSlot(
+        tutor_id=0, start=start, end=start + length, mode=slot["mode"], location=""
+    ).label()
+
+
+def mode_labels(modes: list[str]) -> list[dict]:
+    """Return badges for the modes offered, in a stable order: online first."""
+    return [
+        {"value": mode, "label": Mode(mode).label, "css": mode.replace(" ", "-")}
+        for mode in Mode.values
+        if mode in modes
+    ]
+
+
+def tutor_card(match: dict) -> dict:
+    """Return what a tutor card shows for a match (``pendingMatch`` shape)."""
+    tutor = match["tutor"]
+    slots = match.get("availableSlots") or []
+    return {
+        "name": tutor["name"],
+        "pronouns": tutor.get("pronouns") or "",
+        "skills": tutor.get("skills") or [],
+        "bio": tutor.get("bio") or "",
+        "modes": mode_labels([slot["mode"] for slot in slots]),
+        "reasoning": match.get("reasoning") or "",
+    }
+
+
+def session_panel(session: ChatSession) -> Panel:
+    """Return the panel for the session's current state."""
+    expecting = (session.assistant_context or {}).get("expecting")
+    matches = state.session_matches(session)
+    pending = state.pending_match_json(matches)
+    draft = state.booking_info_json(state.session_booking_draft(session))
+    form_open = draft is not None and draft["step"] != booking_form.COMPLETE
+    if expecting == EXPECT_SWITCH and form_open:
+        return Panel(SWITCH, f"{SWITCH}:{session.version}")
+    if form_open and draft["slot"] is not None and pending is not None:
+        return _form_panel(session, draft, pending)
+    if (form_open or expecting == EXPECT_SLOT) and pending is not None:
+        return _offer_panel(pending)
+    if expecting == EXPECT_TUTOR:
+        shown = state.available_tutors_json(matches)
+        if shown:
+            return _tutors_panel(shown)
+    if draft is not None and draft["step"] == booking_form.COMPLETE:
+        booking = (
+            Booking.objects.filter(chat_session_id=session.pk)
+            .select_related("tutor")
+            .order_by("-created_at")
+            .first()
+        )
+        if booking is not None:
+            return _booked_panel(booking)
+    return Panel(IDLE, IDLE)
+
+
+def _offer_panel(pending: dict) -> Panel:
+    slots = [
+        {"number": n, "label": slot_label(slot), "mode": slot["mode"]}
+        for n, slot in enumerate(pending["availableSlots"], start=1)
+    ]
+    starts = ",".join(slot["start"] for slot in pending["availableSlots"])
+    return Panel(
+        OFFER,
+        f"{OFFER}:{pending['tutor']['id']}:{starts}",
+        {"card": tutor_card(pending), "slots": slots},
+    )
+
+
+def _tutors_panel(shown: list[dict]) -> Panel:
+    tutors = []
+    for n, match in enumerate(shown, start=1):
+        slots = match["availableSlots"]
+        tutors.append(
+            {
+                "number": n,
+                "card": tutor_card(match),
+                "soonest": slot_label(slots[0]) if slots else "",
+            }
+        )
+    ids = ",".join(str(match["tutor"]["id"]) for match in shown)
+    return Panel(TUTORS, f"{TUTORS}:{ids}", {"tutors": tutors})
+
+
+def _course_options(session: ChatSession) -> list[str]:
+    criteria = state.search_criteria_json(state.session_search_criteria(session)) or {}
+    subjects = criteria.get("skill") or []
+    courses = Course.objects.filter(subject__name__in=subjects) if subjects else Course.objects
+    return list(courses.order_by("code").values_list("code", flat=True)[:12])
+
+
+def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
+    step = draft["step"]
+    data = {
+        "step": step,
+        "number": booking_form.step_number(step),
+        "total": len(booking_form.STEPS),
+        "question": booking_form.question(step),
+        "tutor": pending["tutor"]["name"],
+        "when": slot_label(draft["slot"]),
+        "draft": draft,
+        "college_domain": settings.COLLEGE_EMAIL_DOMAIN,
+        "max_chars": booking_form.MAX_FREE_TEXT,
+    }
+    if step == "classes":
+        chosen = set(draft.get("classes") or [])
+        data["courses"] = [
+            {"code": code, "checked": code in chosen, "id": "course-" + code.replace(" ", "-")}
+            for code in _course_options(session)
+        ]
+    # The key includes the version: a re-asked step (bad answer) is a new question too.
+    return Panel(FORM, f"{FORM}:{step}:{session.version}", data)
+
+
+def _booked_panel(booking: Booking) -> Panel:
+    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    start = timezone.localtime(booking.start, zone)
+    end = timezone.localtime(booking.end, zone)
+    when = OfferedSlot(
+        tutor_id=booking.tutor_id, start=start, end=end, mode=booking.mode, location=""
+    ).label()
+    return Panel(
+        BOOKED,
+        f"{BOOKED}:{booking.uid}:{booking.status}",
+        {
+            "booking": booking,
+            "tutor": booking.tutor,
+            "when": when,
+            "start": start,
+            "place": booking_place(booking),
+            "mode": Mode(booking.mode).label,
+            "cancelled": booking.status == Booking.Status.CANCELLED,
+            "can_cancel": booking_can_cancel(booking),
+            "status_label": _("Cancelled")
+            if booking.status == Booking.Status.CANCELLED
+            else _("Booked"),
+        },
+    )
