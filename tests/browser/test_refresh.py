@@ -1,0 +1,48 @@
+"""A refresh in the middle of the booking form loses nothing: the server holds it all."""
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.steps import SEARCH, TYPED_ANSWERS, expect_step, open_chat, say, type_to_confirm
+
+
+def transcript(page: Page) -> list[tuple[str, str]]:
+    """Return each message on the page as (id, text)."""
+    pairs = page.locator("#chat-log .msg").evaluate_all(
+        "els => els.map(el => [el.id, el.innerText])"
+    )
+    return [tuple(pair) for pair in pairs]
+
+
+def test_a_refresh_mid_form_shows_the_transcript_the_step_and_its_input(page: Page, frozen_clock):
+    open_chat(page)
+    say(page, SEARCH)
+    say(page, "1")
+    for answer in TYPED_ANSWERS[:2]:
+        say(page, answer)
+    expect_step(page, 3)
+    before = transcript(page)
+    page.locator("#chat-input").fill("W12")
+
+    page.reload()
+
+    expect_step(page, 3)
+    assert transcript(page) == before
+    assert len(before) == 9
+    expect(page.locator("#step-question")).to_contain_text("What's your student ID?")
+    expect(page.get_by_label("Student ID (optional)")).to_be_editable()
+    expect(page.locator("#chat-panel .booking-slot")).to_have_text(
+        "Mon Dec 7, 10:00–10:30 AM, on campus with Maya Okafor"
+    )
+    expect(page.locator("#chat-input")).to_have_value("W12")
+
+
+def test_a_refresh_at_the_summary_shows_the_same_summary(page: Page, frozen_clock):
+    open_chat(page)
+    type_to_confirm(page)
+    summary = page.locator("#chat-panel .summary").inner_text()
+
+    page.reload()
+
+    expect_step(page, 8)
+    assert page.locator("#chat-panel .summary").inner_text() == summary
+    expect(page.get_by_role("button", name="Yes, book it")).to_be_enabled()
