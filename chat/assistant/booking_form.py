@@ -14,19 +14,11 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from chat.assistant.understanding import find_courses, parse_yes_no
+from chat.models import BookingStep
 
-# The questions in order; "confirm" shows a summary, "complete" means booked.
-STEPS = (
-    "name-email",
-    "ccsf-email",
-    "student-id",
-    "allow-others",
-    "classes",
-    "specific-help",
-    "additional-notes",
-    "confirm",
-)
-COMPLETE = "complete"
+# The questions in order (the model's steps, less "complete", which means booked).
+COMPLETE = BookingStep.COMPLETE.value
+STEPS = tuple(step for step in BookingStep.values if step != COMPLETE)
 MAX_FREE_TEXT = 1000
 _EMAIL = re.compile(r"[^\s<>,;:()\[\]\"']+@[^\s<>,;:()\[\]\"']+")
 _SKIP_WORDS = {"skip", "none", "no", "nope", "n/a", "na", "nothing", "no thanks", "-"}
