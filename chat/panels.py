@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from chat import state
 from chat.assistant import booking_form
-from chat.assistant.conversation import EXPECT_SLOT, EXPECT_SWITCH, EXPECT_TUTOR
+from chat.assistant.conversation import EXPECT_CANCEL, EXPECT_SLOT, EXPECT_SWITCH, EXPECT_TUTOR
 from chat.models import ChatSession
-from tutoring.booking import booking_can_cancel
+from tutoring.booking import booking_can_cancel, booking_label
 from tutoring.calendar import booking_place
 from tutoring.matching import OfferedSlot
 from tutoring.models import Booking, Course, Mode
@@ -29,6 +29,7 @@ OFFER = "offer"
 TUTORS = "tutors"
 FORM = "form"
 SWITCH = "switch"
+CANCEL = "cancel"
 BOOKED = "booked"
 
 BIO_CHARS = 160
@@ -83,6 +84,10 @@ def session_panel(session: ChatSession) -> Panel:
     pending = state.pending_match_json(matches)
     draft = state.booking_info_json(state.session_booking_draft(session))
     form_open = draft is not None and draft["step"] != booking_form.COMPLETE
+    if expecting == EXPECT_CANCEL:
+        panel = _cancel_panel(session)
+        if panel is not None:
+            return panel
     if expecting == EXPECT_SWITCH and form_open:
         return Panel(SWITCH, f"{SWITCH}:{session.version}")
     if form_open and draft["slot"] is not None and pending is not None:
@@ -103,6 +108,26 @@ def session_panel(session: ChatSession) -> Panel:
         if booking is not None:
             return _booked_panel(booking)
     return Panel(IDLE, IDLE)
+
+
+def _cancel_panel(session: ChatSession) -> Panel | None:
+    """Return the "cancel which booking / cancel this one?" question as buttons."""
+    uids = (session.assistant_context or {}).get("cancelChoices") or []
+    found = {
+        str(b.uid): b
+        for b in Booking.objects.filter(
+            uid__in=uids, status=Booking.Status.CONFIRMED
+        ).select_related("tutor")
+    }
+    bookings = [found[uid] for uid in uids if uid in found]
+    if not bookings:
+        return None
+    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    choices = [
+        {"number": n, "label": booking_label(booking, zone)}
+        for n, booking in enumerate(bookings, start=1)
+    ]
+    return Panel(CANCEL, f"{CANCEL}:{','.join(uids)}:{session.version}", {"choices": choices})
 
 
 def _offer_panel(pending: dict) -> Panel:

@@ -67,6 +67,7 @@ def composer_hint(panel: panels.Panel) -> str:
         panels.TUTORS: _("Pick a tutor above, or type a message."),
         panels.FORM: _("Answer above, or type here. You can say “back” or “cancel” any time."),
         panels.SWITCH: _("Answer yes or no above, or type here."),
+        panels.CANCEL: _("Answer above, or type here."),
         panels.BOOKED: _("Need another session? Tell me the subject and when."),
     }
     return hints.get(panel.kind, _("Tell me a subject or class and when you're free. Enter sends."))

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from chat.models import BookingDraft, Mode, PartOfDay, Weekday
+from tutoring import answers
+from tutoring.models import normalise_course_code
 
 WeekdayName = Literal[tuple(Weekday.values)]  # type: ignore[valid-type]
 ModeName = Literal[tuple(Mode.values)]  # type: ignore[valid-type]
@@ -31,17 +31,6 @@ class InputModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True
     )
-
-
-def _check_email(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        validate_email(value)
-    except DjangoValidationError:
-        raise ValueError("is not a valid email address") from None
-    return value
 
 
 class TutorRef(InputModel):
@@ -109,14 +98,47 @@ class BookingInfoIn(InputModel):
     student_name: ShortText | None = None
     student_email: ShortText | None = None
     ccsf_email: ShortText | None = None
-    student_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,20}$")] | None = None
+    student_id: ShortText | None = None
     allow_other_students: bool | None = None
     classes: list[Annotated[str, Field(max_length=20)]] = Field(default_factory=list, max_length=20)
     specific_help: LongText | None = None
     additional_notes: LongText | None = None
     slot: Slot | None = None
 
-    _check_emails = field_validator("student_email", "ccsf_email")(_check_email)
+    # The same checks as the booking form and booking_create (tutoring.answers), so a client
+    # hears about a bad answer when it writes it, not only when the booking is made.
+    @field_validator("student_name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else answers.clean_student_name(value)
+
+    @field_validator("student_email")
+    @classmethod
+    def _personal_email(cls, value: str | None) -> str | None:
+        return None if value is None else answers.clean_email(value)
+
+    @field_validator("ccsf_email")
+    @classmethod
+    def _college_email(cls, value: str | None) -> str | None:
+        return None if value is None else answers.clean_college_email(value)
+
+    @field_validator("student_id")
+    @classmethod
+    def _student_id(cls, value: str | None) -> str | None:
+        return answers.clean_student_id(value)
+
+    @field_validator("classes")
+    @classmethod
+    def _course_codes(cls, value: list[str]) -> list[str]:
+        codes = [normalise_course_code(code) for code in value]
+        if None in codes:
+            raise ValueError("give course codes like CS 110A")
+        return list(dict.fromkeys(codes))
+
+    @field_validator("specific_help", "additional_notes")
+    @classmethod
+    def _free_text(cls, value: str | None, info) -> str | None:
+        return answers.clean_help_text(value, field=info.field_name, required=False)
 
 
 class MessageIn(InputModel):

@@ -114,8 +114,12 @@ def ben_weekly(tutor_ben) -> Tutor:
 
 
 @pytest.fixture
-def student_answers() -> StudentAnswers:
-    """Sofia, a student who wants help with recursion in CS 110A."""
+def student_answers(db) -> StudentAnswers:
+    """Sofia, a student who wants help with recursion in CS 110A (a course of the roster)."""
+    from tutoring.models import Course
+
+    python, _created = Subject.objects.get_or_create(name="Python")
+    Course.objects.get_or_create(code="CS 110A", defaults={"subject": python})
     return StudentAnswers(
         name="Sofia Park",
         email="sofia.park@example.com",

@@ -336,14 +336,14 @@ def test_the_csv_export_has_a_header_and_the_selected_bookings(staff, bookings):
 
 
 def test_the_csv_export_defuses_spreadsheet_formulas(staff, book, ada_weekly):
-    booking = book(
-        ada_weekly,
-        MONDAY_10,
-        name='=HYPERLINK("http://evil.example")',
+    booking = book(ada_weekly, MONDAY_10, student_id="")
+    # Answers are validated when a booking is made, but rows stored before that rule (or
+    # edited in the database) may hold anything: the export must still defuse them.
+    Booking.objects.filter(pk=booking.pk).update(
+        student_name='=HYPERLINK("http://evil.example")',
         specific_help="+1+1",
-        notes="@SUM(A1:A9)",
-        classes=("-2+3",),
-        student_id="",
+        additional_notes="@SUM(A1:A9)",
+        classes=["-2+3"],
     )
 
     response = act(staff, "export_csv", booking)

@@ -353,7 +353,7 @@ def test_a_taken_slot_is_said_plainly_and_other_times_are_offered(chat):
             student_id=None,
             allow_others=False,
             classes=(),
-            specific_help="x",
+            specific_help="Loops and lists",
             notes=None,
         ),
     )
@@ -379,7 +379,12 @@ def test_cancel_my_booking_cancels_it_and_frees_the_slot(chat):
     chat.say("yes")
     booking = Booking.objects.get()
 
-    reply = chat.say("please cancel my booking")
+    question = chat.say("please cancel my booking")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert "(yes/no)" in question
+
+    reply = chat.say("yes")
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED

@@ -426,6 +426,20 @@ PHRASINGS = [
         id="cancel a session keeps its day",
     ),
     pytest.param(
+        "I do not want to cancel my booking",
+        meaning(Intent.DONT_CANCEL),
+        id="a negated cancel is not a cancellation",
+    ),
+    pytest.param("don't cancel", meaning(Intent.DONT_CANCEL), id="dont cancel"),
+    pytest.param(
+        "no need to cancel the session", meaning(Intent.DONT_CANCEL), id="no need to cancel"
+    ),
+    pytest.param(
+        "I won't be able to make my session, please cancel it",
+        meaning(Intent.CANCEL_BOOKING),
+        id="wont be able to make it is a reason to cancel",
+    ),
+    pytest.param(
         "are there drop-in sessions for python?",
         meaning(S, subjects=("Python",)),
         id="drop-in sessions are not a cancellation",

@@ -17,33 +17,23 @@ Log lines name bookings by their public uid only, never a student's details.
 
 import datetime
 import logging
-from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from tutoring import notifications
+from tutoring.answers import (  # noqa: F401 - InvalidAnswer, StudentAnswers: interface too
+    InvalidAnswer,
+    StudentAnswers,
+    validated_answers,
+)
 from tutoring.calendar import booking_ics  # noqa: F401 - part of this module's interface
 from tutoring.matching import offered_slot
 from tutoring.models import Booking, Tutor
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StudentAnswers:
-    """The booking form's answers, already validated by whoever asked the questions."""
-
-    name: str
-    email: str
-    college_email: str
-    student_id: str | None
-    allow_others: bool
-    classes: tuple[str, ...]
-    specific_help: str
-    notes: str | None
 
 
 class SlotUnavailable(Exception):
@@ -71,9 +61,12 @@ def booking_create(
 ) -> Booking:
     """Book the tutor's session at ``start`` and email the student after commit.
 
-    Raise ``SlotUnavailable`` when the session is not (or no longer) offered. Safe inside an
-    outer transaction: a failure rolls back only this function's savepoint.
+    Every answer is checked again here (``tutoring.answers``), whoever collected it: raise
+    ``InvalidAnswer`` naming the first bad field. Raise ``SlotUnavailable`` when the session
+    is not (or no longer) offered. Safe inside an outer transaction: a failure rolls back
+    only this function's savepoint.
     """
+    answers = validated_answers(answers)
     now = now or timezone.now()
     with transaction.atomic():
         # Lock first, check second: the check then sees every booking committed before us.
@@ -135,6 +128,16 @@ def booking_cancel(*, booking: Booking, now: datetime.datetime | None = None) ->
         )
     logger.info("booking %s cancelled", current.uid)
     return current
+
+
+def booking_label(booking: Booking, zone: datetime.tzinfo) -> str:
+    """Return a booking for a person: "Tue Dec 8, 2:00 PM session with Sam Lee"."""
+    start = timezone.localtime(booking.start, zone)
+    return _("%(day)s, %(time)s session with %(tutor)s") % {
+        "day": dateformat.format(start, "D M j"),
+        "time": dateformat.time_format(start, "g:i A"),
+        "tutor": booking.tutor.name,
+    }
 
 
 def booking_can_cancel(booking: Booking, *, now: datetime.datetime | None = None) -> bool:

@@ -15,16 +15,51 @@ from django.utils.translation import gettext as _
 
 from chat.assistant.understanding import find_courses, parse_yes_no
 from chat.models import BookingStep
+from tutoring.answers import (
+    HELP_MAX_CHARS,
+    InvalidAnswer,
+    clean_college_email,
+    clean_email,
+    clean_help_text,
+    clean_student_id,
+    clean_student_name,
+)
 
 # The questions in order (the model's steps, less "complete", which means booked).
 COMPLETE = BookingStep.COMPLETE.value
 STEPS = tuple(step for step in BookingStep.values if step != COMPLETE)
-MAX_FREE_TEXT = 1000
+MAX_FREE_TEXT = HELP_MAX_CHARS
 _EMAIL = re.compile(r"[^\s<>,;:()\[\]\"']+@[^\s<>,;:()\[\]\"']+")
 _SKIP_WORDS = {"skip", "none", "no", "nope", "n/a", "na", "nothing", "no thanks", "-"}
 _NAME_PREFIX = re.compile(
     r"^\s*(?:hi|hello|hey)?[\s,]*(?:my name is|my name's|i am|i'm|im|name:)\s*", re.I
 )
+
+
+# The step that asks for each field of tutoring.answers (InvalidAnswer.field).
+STEP_OF_FIELD = {
+    "student_name": BookingStep.NAME_EMAIL.value,
+    "student_email": BookingStep.NAME_EMAIL.value,
+    "college_email": BookingStep.CCSF_EMAIL.value,
+    "student_id": BookingStep.STUDENT_ID.value,
+    "allow_other_students": BookingStep.ALLOW_OTHERS.value,
+    "classes": BookingStep.CLASSES.value,
+    "specific_help": BookingStep.SPECIFIC_HELP.value,
+    "additional_notes": BookingStep.ADDITIONAL_NOTES.value,
+}
+
+
+# The bookingInfo key of each field of tutoring.answers.
+KEY_OF_FIELD = {
+    "student_name": "studentName",
+    "student_email": "studentEmail",
+    "college_email": "ccsfEmail",
+    "student_id": "studentId",
+    "allow_other_students": "allowOtherStudents",
+    "classes": "classes",
+    "specific_help": "specificHelp",
+    "additional_notes": "additionalNotes",
+}
 
 
 def empty_form(slot: dict) -> dict:
@@ -133,9 +168,11 @@ def _email(text: str) -> str | None:
 def _read_name_email(text: str, _courses, _examples) -> tuple[dict, str | None]:
     address = _email(text)
     name = _NAME_PREFIX.sub("", _EMAIL.sub(" ", text))
-    name = re.sub(r"[\s,;:<>()\[\]\"]+", " ", name).strip(" .-")
+    # Brackets or quotes left empty by taking the address out: "Sam Lee <sam@example.com>".
+    name = re.sub(r"[(\[<\"']\s*[)\]>\"']", " ", name)
+    name = re.sub(r"[\s,;:]+", " ", name).strip(" .-")
     name = re.sub(r"\b(?:and|my email is|email|e-mail)\s*$", "", name, flags=re.I).strip(" .-")
-    if not address and not re.search(r"[A-Za-z]", name):
+    if not address and not re.search(r"[^\W\d_]", name):
         return {}, _(
             "I need your name and your personal email, for example *Sam Lee, sam@example.com*."
         )
@@ -143,11 +180,14 @@ def _read_name_email(text: str, _courses, _examples) -> tuple[dict, str | None]:
         return {}, _(
             "That doesn't look like an email address. What's your personal email, with your name?"
         )
-    if not re.search(r"[^\W\d_]", name) or len(name) > 100:
+    if not re.search(r"[^\W\d_]", name):
         return {}, _(
             "And your name? Please send your name with the email, like *Sam Lee, sam@example.com*."
         )
-    return {"studentName": name, "studentEmail": address}, None
+    try:
+        return {"studentName": clean_student_name(name), "studentEmail": clean_email(address)}, None
+    except InvalidAnswer as invalid:
+        return {}, invalid.message
 
 
 def _read_college_email(text: str, _courses, _examples) -> tuple[dict, str | None]:
@@ -157,20 +197,19 @@ def _read_college_email(text: str, _courses, _examples) -> tuple[dict, str | Non
         return {}, _(
             "That doesn't look like an email address. Your college email ends in @%(domain)s."
         ) % {"domain": domain}
-    if not address.endswith("@" + domain):
-        return {}, _("That isn't a college address: it must end in @%(domain)s.") % {
-            "domain": domain
-        }
-    return {"ccsfEmail": address}, None
+    try:
+        return {"ccsfEmail": clean_college_email(address)}, None
+    except InvalidAnswer as invalid:
+        return {}, invalid.message
 
 
 def _read_student_id(text: str, _courses, _examples) -> tuple[dict, str | None]:
     if text.lower().strip(" .!") in _SKIP_WORDS:
         return {"studentId": None}, None
-    candidate = text.strip().lstrip("@#").strip()
-    if re.fullmatch(r"[A-Za-z0-9]{4,20}", candidate):
-        return {"studentId": candidate.upper()}, None
-    return {}, _("A student ID is 4 to 20 letters and digits, like *W12345678*. Or say *skip*.")
+    try:
+        return {"studentId": clean_student_id(text.strip().lstrip("@#").strip())}, None
+    except InvalidAnswer as invalid:
+        return {}, f"{invalid.message} " + _("Or say *skip*.")
 
 
 def _read_allow_others(text: str, _courses, _examples) -> tuple[dict, str | None]:
@@ -201,14 +240,15 @@ def _read_classes(
 
 
 def _read_free_text(field: str, *, optional: bool):
+    answer_field = {"specificHelp": "specific_help", "additionalNotes": "additional_notes"}[field]
+
     def read(text: str, _courses, _examples) -> tuple[dict, str | None]:
         if optional and text.lower().strip(" .!") in _SKIP_WORDS:
             return {field: None}, None
-        if len(text) > MAX_FREE_TEXT:
-            return {}, _("Please keep it under %(limit)s characters.") % {"limit": MAX_FREE_TEXT}
-        if not optional and len(re.sub(r"\W", "", text)) < 3:
-            return {}, _("Tell me a little more, so the tutor can prepare.")
-        return {field: text}, None
+        try:
+            return {field: clean_help_text(text, field=answer_field, required=not optional)}, None
+        except InvalidAnswer as invalid:
+            return {}, invalid.message
 
     return read
 

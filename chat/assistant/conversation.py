@@ -12,6 +12,7 @@ The assistant is deterministic and local; nothing slow or remote runs under the 
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,15 @@ from chat.ids import short_session_id
 from chat.models import ChatMessage
 from chat.schemas import BookingInfoIn, Match, SearchCriteriaIn
 from chat.store import SessionWrite, session_write
-from tutoring.booking import SlotUnavailable, StudentAnswers, booking_cancel, booking_create
+from tutoring.booking import (
+    BookingNotCancellable,
+    InvalidAnswer,
+    SlotUnavailable,
+    StudentAnswers,
+    booking_cancel,
+    booking_create,
+    booking_label,
+)
 from tutoring.matching import MatchResult, OfferedSlot, Wish, tutors_match
 from tutoring.models import Booking
 from tutoring.reports import record_unmet_search
@@ -44,6 +53,11 @@ EXPECT_SUBJECT = "subject"
 EXPECT_SLOT = "slot"
 EXPECT_TUTOR = "tutor"
 EXPECT_SWITCH = "switch"
+# Waiting for "yes" to cancel a booking, or for which of several to cancel
+# (assistant_context["cancelChoices"]: the bookings' uids, soonest first).
+EXPECT_CANCEL = "cancel-booking"
+# "keep it", "keep them": an answer to the cancel question that means no.
+_KEEP_IT = re.compile(r"\bkeep\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -137,10 +151,16 @@ class Conversation:
 
     def _respond(self, heard: Understanding) -> Reply:
         intent = heard.intent
+        if self.context.get("expecting") == EXPECT_CANCEL:
+            reply = self._answer_cancel(heard)
+            if reply is not None:
+                return reply
         if intent == Intent.START_OVER:
             return self._start_over(heard)
         if intent == Intent.CANCEL_BOOKING:
-            return self._cancel_booking()
+            return self._ask_cancel(heard)
+        if intent == Intent.DONT_CANCEL:
+            return self._keep_going(_("Okay, nothing is cancelled."))
         if intent == Intent.HELP:
             return Reply(_help_text())
         if self.context.get("expecting") == EXPECT_SWITCH:
@@ -412,14 +432,14 @@ class Conversation:
         tutor = self.pending["tutor"]
         slot = form["slot"]
         answers = StudentAnswers(
-            name=form["studentName"],
-            email=form["studentEmail"],
-            college_email=form["ccsfEmail"],
-            student_id=form["studentId"],
-            allow_others=bool(form["allowOtherStudents"]),
-            classes=tuple(form["classes"]),
-            specific_help=form["specificHelp"],
-            notes=form["additionalNotes"],
+            name=form.get("studentName"),
+            email=form.get("studentEmail"),
+            college_email=form.get("ccsfEmail"),
+            student_id=form.get("studentId"),
+            allow_others=form.get("allowOtherStudents"),
+            classes=tuple(form.get("classes") or ()),
+            specific_help=form.get("specificHelp"),
+            notes=form.get("additionalNotes"),
         )
         try:
             booking = booking_create(
@@ -432,6 +452,17 @@ class Conversation:
             )
         except SlotUnavailable as taken:
             return self._slot_taken(form, str(taken))
+        except InvalidAnswer as invalid:
+            # Written through the API, or valid once and not any more: ask that step again.
+            step = form_steps.STEP_OF_FIELD[invalid.field]
+            key = form_steps.KEY_OF_FIELD[invalid.field]
+            self.context["reviewing"] = True
+            self._save_form({**form, key: [] if key == "classes" else None, "step": step})
+            return Reply(
+                _("Before I can book it: %(problem)s") % {"problem": invalid.message}
+                + "\n"
+                + self._ask(step)
+            )
         self._save_form({**form, "step": form_steps.COMPLETE})
         self.context["expecting"] = None
         self.context["reviewing"] = False
@@ -456,27 +487,110 @@ class Conversation:
             % {"reason": reason[:1].lower() + reason[1:]}
         )
 
-    def _cancel_booking(self) -> Reply:
-        booking = (
+    # --- cancelling a booking ---------------------------------------------------------------
+
+    def _upcoming_bookings(self) -> list[Booking]:
+        return list(
             Booking.objects.filter(
                 chat_session_id=self.session.pk,
                 status=Booking.Status.CONFIRMED,
                 start__gt=self.now,
             )
             .select_related("tutor")
-            .order_by("start")
-            .first()
+            .order_by("start", "pk")
         )
-        if booking is None:
+
+    def _ask_cancel(self, heard: Understanding) -> Reply:
+        """Ask which booking to cancel, or whether to cancel the one there is: never cancel yet."""
+        bookings = self._upcoming_bookings()
+        if not bookings:
             return Reply(_("You have no upcoming booking from this conversation to cancel."))
-        booking_cancel(booking=booking, now=self.now)
+        named = [b for b in bookings if _booking_fits(b, heard, self.now.tzinfo)]
+        if len(named) == 1 or len(bookings) == 1:
+            return self._confirm_cancel((named or bookings)[0])
+        self._remember_expectation()
+        self.context["expecting"] = EXPECT_CANCEL
+        self.context["cancelChoices"] = [str(b.uid) for b in bookings]
+        lines = [_("You have %(count)s upcoming sessions. Which one should I cancel?")]
+        lines[0] %= {"count": len(bookings)}
+        lines += [f"{n}. {booking_label(b, self.now.tzinfo)}" for n, b in enumerate(bookings, 1)]
+        lines.append(_("Reply with its number, or *no* to keep them all."))
+        return Reply("\n".join(lines))
+
+    def _confirm_cancel(self, booking: Booking) -> Reply:
+        self._remember_expectation()
+        self.context["expecting"] = EXPECT_CANCEL
+        self.context["cancelChoices"] = [str(booking.uid)]
+        return Reply(
+            _("Cancel your %(booking)s? (yes/no)")
+            % {"booking": booking_label(booking, self.now.tzinfo)}
+        )
+
+    def _answer_cancel(self, heard: Understanding) -> Reply | None:
+        """Answer the pending "cancel which / cancel this?" question; None if not an answer."""
+        uids = self.context.get("cancelChoices") or []
+        bookings = {str(b.uid): b for b in self._upcoming_bookings()}
+        choices = [bookings[uid] for uid in uids if uid in bookings]
+        answer = parse_yes_no(heard.text)
+        keep = heard.intent in (Intent.DONT_CANCEL, Intent.NO) or answer is False
+        if keep or _KEEP_IT.search(heard.text):
+            self._forget_cancel()
+            return self._keep_going(_("Okay, I won't cancel anything; your bookings stay."))
+        if not choices:
+            self._forget_cancel()
+            return None
+        if len(choices) > 1:
+            picked = None
+            if heard.number is not None and 1 <= heard.number <= len(choices):
+                picked = choices[heard.number - 1]
+            else:
+                fitting = [b for b in choices if _booking_fits(b, heard, self.now.tzinfo)]
+                picked = fitting[0] if len(fitting) == 1 else None
+            if picked is not None:
+                return self._confirm_cancel(picked)
+        elif answer is True or heard.intent == Intent.CANCEL_BOOKING:
+            return self._cancel(choices[0])
+        if heard.intent == Intent.UNKNOWN or heard.number is not None:
+            if len(choices) > 1:
+                return Reply(
+                    _("Please reply with a number from 1 to %(count)s, or *no* to keep them all.")
+                    % {"count": len(choices)}
+                )
+            return Reply(_("Please answer yes to cancel it, or no to keep it."))
+        # Something else entirely ("python on friday"): drop the question and carry on.
+        self._forget_cancel()
+        return None
+
+    def _cancel(self, booking: Booking) -> Reply:
+        self._forget_cancel()
+        try:
+            booking_cancel(booking=booking, now=self.now)
+        except BookingNotCancellable as refused:
+            return Reply(str(refused))
         if self.form is not None and self.form["step"] == form_steps.COMPLETE:
             self.write.set_booking_info(None)
-        when = timezone.localtime(booking.start, self.now.tzinfo)
+            self.form = None
         return Reply(
-            _("Done: your session with %(tutor)s on %(when)s is cancelled, and the slot is free.")
-            % {"tutor": booking.tutor.name, "when": f"{when:%a %b} {when.day}, {when:%H:%M}"}
+            _("Done: your %(booking)s is cancelled, and the slot is free.")
+            % {"booking": booking_label(booking, self.now.tzinfo)}
         )
+
+    def _remember_expectation(self) -> None:
+        """Keep what the assistant was waiting for, to return to it after the cancel question."""
+        if self.context.get("expecting") != EXPECT_CANCEL:
+            self.context["resumeExpecting"] = self.context.get("expecting")
+
+    def _forget_cancel(self) -> None:
+        self.context.pop("cancelChoices", None)
+        self.context["expecting"] = self.context.pop("resumeExpecting", None)
+
+    def _keep_going(self, opening: str) -> Reply:
+        """Say ``opening``, then repeat what the assistant is waiting for, if anything."""
+        if self._form_open() and self.form.get("slot") is not None:
+            return Reply(f"{opening}\n{self._ask(self.form['step'])}")
+        if self.context.get("expecting") == EXPECT_SLOT and self.pending:
+            return self._offer(self.pending, intro=opening)
+        return Reply(opening)
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -565,6 +679,20 @@ def _booked_text(booking: Booking, *, tutor_name: str, email: str) -> str:
             % {"ics": booking.ics_path, "cancel": booking.cancel_path},
             _("A confirmation email is on its way to %(email)s.") % {"email": email},
         ]
+    )
+
+
+def _booking_fits(booking: Booking, heard: Understanding, zone) -> bool:
+    """Return whether the student's words single out ``booking`` (its day, date, time, tutor)."""
+    request = heard.request
+    if not (request.day or request.on_date or request.time or heard.tutor_id):
+        return False
+    start = timezone.localtime(booking.start, zone)
+    return (
+        (request.on_date is None or start.date() == request.on_date)
+        and (request.day is None or start.strftime("%A") == request.day)
+        and (request.time is None or start.time() == request.time)
+        and (heard.tutor_id is None or booking.tutor_id == heard.tutor_id)
     )
 
 

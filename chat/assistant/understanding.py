@@ -69,7 +69,9 @@ Intent precedence
 The first rule that fits decides:
 
 1. Nothing readable: UNKNOWN.
-2. CANCEL_BOOKING: "cancel", "call off", "delete" or "remove" within a few words before
+2. DONT_CANCEL: a negation a few words before a cancel verb: "don't cancel", "I do not want
+   to cancel my booking", "no need to cancel". Never a cancellation of any kind.
+   CANCEL_BOOKING: "cancel", "call off", "delete" or "remove" within a few words before
    "booking", "appointment", "session" or "reservation", or "can't make" one of those. So
    "cancel my booking" is not a mere CANCEL. ("drop" is not a cancel verb: "drop-in session".)
 3. START_OVER: "start over", "restart", "reset", "begin again", "new search". The request is
@@ -166,6 +168,7 @@ class Intent(StrEnum):
     START_OVER = "start_over"
     BACK = "back"
     CANCEL_BOOKING = "cancel_booking"
+    DONT_CANCEL = "dont_cancel"
     YES = "yes"
     NO = "no"
     THANKS = "thanks"
@@ -1024,6 +1027,13 @@ def _resolve_day(ref: _DayRef, today: datetime.date) -> datetime.date | int:
 # --- Intent ---------------------------------------------------------------------------------
 
 _BOOKING_NOUN = r"(?:booking|appointment|session|reservation|meeting)s?\b"
+_CANCEL_VERB = r"(?:cancel|unbook|call off|delete|remove)"
+# "don't cancel", "I do not want to cancel my booking", "please never cancel it": a negation
+# a few words before the verb. ("can't make it" is a reason to cancel, not a negation.)
+_NEGATED_CANCEL = re.compile(
+    r"\b(?:dont|do not|doesnt|does not|didnt|did not|wont|will not|never|not|no need to)\s+"
+    r"(?:\w+\s+){0,3}?" + _CANCEL_VERB + r"\b"
+)
 _CANCEL_BOOKING = re.compile(
     r"\b(?:cancel|unbook|call off|delete|remove)\s+(?:\w+\s+){0,3}?"
     + _BOOKING_NOUN
@@ -1072,6 +1082,7 @@ def _decide_intent(words: tuple[str, ...], reading: _Reading) -> Intent:
         return Intent.UNKNOWN
     text = " ".join(words)
     for pattern, intent in (
+        (_NEGATED_CANCEL, Intent.DONT_CANCEL),
         (_CANCEL_BOOKING, Intent.CANCEL_BOOKING),
         (_START_OVER, Intent.START_OVER),
         (_OTHER_TUTORS, Intent.OTHER_TUTORS),
