@@ -34,8 +34,18 @@ def test_hostile_text_as_name_and_notes_shows_as_text_and_runs_nothing(page: Pag
     say(page, SEARCH)
     say(page, "1")
 
-    say(page, f"{HOSTILE}, sam@example.com")
-    for answer in ("sam@mail.ccsf.edu", "skip", "no", "none", "Recursion and loops"):
+    refusal = say(page, f"{HOSTILE}, sam@example.com")
+    # Markup is no name: it is refused (and shown back as text), then a real one is given.
+    expect(refusal).to_contain_text("A name can hold letters")
+    expect_step(page, 1)
+    for answer in (
+        "Sam Lee, sam@example.com",
+        "sam@mail.ccsf.edu",
+        "skip",
+        "no",
+        "none",
+        "Recursion and loops",
+    ):
         say(page, answer)
     expect_step(page, 7)
     page.get_by_label("Notes for the tutor (optional)").fill(HOSTILE)
@@ -47,7 +57,7 @@ def test_hostile_text_as_name_and_notes_shows_as_text_and_runs_nothing(page: Pag
     expect(log.locator(".msg-assistant").last).to_contain_text(f"Notes: {HOSTILE}")
     summary = page.locator("#chat-panel .summary")
     expect(summary.locator("dd").last).to_have_text(HOSTILE)
-    expect(summary.locator("dd").nth(2)).to_contain_text("window.__pwned=2")
+    expect(summary.locator("dd").nth(2)).to_contain_text("Sam Lee")
     screenshot(page, "hostile/summary")
     assert_nothing_ran(page, dialogs)
 
