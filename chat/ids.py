@@ -2,10 +2,12 @@
 
 import secrets
 
+# The shape is defined where log redaction recognises it (tutoring never imports chat).
+from tutoring.redaction import SESSION_ID_LENGTH, short_id
+
 # 24 random bytes from the OS CSPRNG = 192 bits, as 32 URL-safe characters.
 SESSION_ID_BYTES = 24
-SESSION_ID_LENGTH = 32
-SESSION_ID_PATTERN = r"[A-Za-z0-9_-]{32}"
+SESSION_ID_PATTERN = rf"[A-Za-z0-9_-]{{{SESSION_ID_LENGTH}}}"
 
 
 def new_session_id() -> str:
@@ -24,4 +26,4 @@ def new_device_link_key() -> str:
 
 def short_session_id(session_id: str) -> str:
     """Return the loggable form of a session id: enough to correlate, too little to use."""
-    return f"{session_id[:6]}…"
+    return short_id(session_id)

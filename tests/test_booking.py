@@ -24,6 +24,7 @@ from tutoring.booking import (
 )
 from tutoring.matching import OfferedSlot, Wish, tutors_match
 from tutoring.models import Booking, Subject
+from tutoring.redaction import short_booking_uid
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_no_email_is_sent_when_the_booking_transaction_rolls_back(
     assert not Booking.objects.exists()
 
 
-def test_log_lines_name_the_booking_uid_and_no_personal_data(
+def test_log_lines_name_the_booking_by_a_short_uid_and_no_personal_data(
     frozen_clock, ada_weekly, student_answers, commit, caplog
 ):
     with caplog.at_level(logging.INFO, logger="tutoring"):
@@ -156,7 +157,8 @@ def test_log_lines_name_the_booking_uid_and_no_personal_data(
         )
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert str(booking.uid) in logged
+    assert short_booking_uid(booking.uid) in logged
+    assert str(booking.uid) not in logged  # the whole uid opens the cancel page
     for secret in ("Sofia", "sofia.park", "spark@", "W1234567", "Recursion"):
         assert secret not in logged
 

@@ -35,6 +35,7 @@ from tests.threads import run_concurrently
 from tutoring import notifications
 from tutoring.booking import booking_cancel, booking_create
 from tutoring.models import Booking, Tutor
+from tutoring.redaction import short_booking_uid
 
 pytestmark = pytest.mark.django_db
 
@@ -513,7 +514,8 @@ def test_reminders_dry_run_lists_what_is_due_and_sends_nothing(week_of_bookings,
 
     out = reminders_due("--dry-run")
 
-    assert f"{thursday.uid} Ben Ortiz 18:00" in out
+    assert f"{short_booking_uid(thursday.uid)} Ben Ortiz 18:00" in out
+    assert str(thursday.uid) not in out
     assert "Would send 1 reminders for Thu 2026-12-03. Nothing was sent (--dry-run)." in out
     assert mail.outbox == []
     thursday.refresh_from_db()

@@ -1,15 +1,15 @@
 """One log line per HTTP request, without the things a log must not hold.
 
-Daphne's own access log prints whole paths, and paths carry session ids and device-link
-tokens, so daphne runs with ``-v 0`` and this ASGI wrapper logs instead: method, path with
-ids shortened (``chat.logging.redact_session_ids``), status and duration. No query string
-(it may carry a token), no client address, no headers.
+Daphne's own access log prints whole paths, and paths carry session ids, booking uids and
+device-link tokens, so daphne runs with ``-v 0`` and this ASGI wrapper logs instead: method,
+path (ids shortened, control characters escaped: ``tutoring.redaction``), status and
+duration. No query string (it may carry a token), no client address, no headers.
 """
 
 import logging
 import time
 
-from chat.logging import redact_session_ids
+from tutoring.redaction import loggable
 
 logger = logging.getLogger("tutoring.access")
 
@@ -31,7 +31,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            path = redact_session_ids(scope["path"])
+            path = loggable(scope["path"])
             elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
             logger.info(
                 "%s %s %s %sms",

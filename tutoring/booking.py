@@ -12,7 +12,8 @@ always "chat session, then tutor" (nothing here locks a chat session), so two ch
 booking one tutor queue on the tutor row and cannot deadlock.
 
 Emails go out with ``transaction.on_commit``: a booking that rolls back sends nothing.
-Log lines name bookings by their public uid only, never a student's details.
+Log lines name bookings by a short form of their public uid (``short_booking_uid``: the whole
+uid opens the booking's cancel page), never a student's details.
 """
 
 import datetime
@@ -32,6 +33,7 @@ from tutoring.answers import (  # noqa: F401 - InvalidAnswer, StudentAnswers: in
 from tutoring.calendar import booking_ics  # noqa: F401 - part of this module's interface
 from tutoring.matching import offered_slot
 from tutoring.models import Booking, Tutor
+from tutoring.redaction import short_booking_uid
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ def booking_create(
         transaction.on_commit(
             partial(notifications.send_booking_confirmation, booking.pk), robust=True
         )
-    logger.info("booking %s created", booking.uid)
+    logger.info("booking %s created", short_booking_uid(booking.uid))
     return booking
 
 
@@ -126,7 +128,7 @@ def booking_cancel(*, booking: Booking, now: datetime.datetime | None = None) ->
         transaction.on_commit(
             partial(notifications.send_booking_cancellation, current.pk), robust=True
         )
-    logger.info("booking %s cancelled", current.uid)
+    logger.info("booking %s cancelled", short_booking_uid(current.uid))
     return current
 
 
@@ -177,5 +179,5 @@ def booking_record_attendance(
             raise AttendanceNotRecordable()
         current.status = status
         current.save(update_fields=["status"])
-    logger.info("booking %s marked %s", current.uid, status)
+    logger.info("booking %s marked %s", short_booking_uid(current.uid), status)
     return current

@@ -49,3 +49,13 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None or not raw.strip():
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, *, choices: list[str], default: str) -> str:
+    """Return the variable's value, which must be one of ``choices`` (case-insensitive)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return raw

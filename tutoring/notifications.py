@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tutoring.calendar import booking_ics, booking_place, booking_summary
 from tutoring.models import Booking, Mode
+from tutoring.redaction import short_booking_uid
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _send(booking_id: int, *, template: str, cancelled: bool) -> None:
         "tutoring-session.ics", booking_ics(booking, cancelled=cancelled), "text/calendar"
     )
     message.send()
-    logger.info("booking %s: %s email sent", booking.uid, template)
+    logger.info("booking %s: %s email sent", short_booking_uid(booking.uid), template)
 
 
 def _recipients(booking: Booking) -> list[str]:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from tutoring import notifications
 from tutoring.models import Booking
 from tutoring.periods import center_today, day_bounds
+from tutoring.redaction import short_booking_uid
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def _send(booking: Booking, claimed_at: datetime.datetime, run: ReminderRun) -> 
     try:
         notifications.send_booking_reminder(booking.pk)
     except Exception:
-        logger.exception("booking %s: reminder email failed; it will be retried", booking.uid)
+        logger.exception(
+            "booking %s: reminder email failed; it will be retried", short_booking_uid(booking.uid)
+        )
         Booking.objects.filter(pk=booking.pk, reminder_sent_at=claimed_at).update(
             reminder_sent_at=None
         )

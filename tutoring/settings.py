@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tutoring.env import env_bool, env_int, env_list, env_str
+from tutoring.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -232,19 +232,25 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },
-    # Request paths carry session ids (django.request logs every 4xx path): the filter
-    # shortens anything shaped like a session id before a line is written anywhere.
-    "filters": {"redact_session_ids": {"()": "chat.logging.RedactSessionIds"}},
+    # Request paths carry session ids and booking uids (django.request logs every 4xx path)
+    # and any character a client sends: the filter shortens ids and escapes control
+    # characters before a line is written anywhere (tutoring/redaction.py).
+    "filters": {"redact": {"()": "tutoring.redaction.RedactLogRecords"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": env_str("LOG_FORMAT", default="plain" if DEBUG else "json"),
-            "filters": ["redact_session_ids"],
+            "formatter": env_choice(
+                "LOG_FORMAT", choices=["json", "plain"], default="plain" if DEBUG else "json"
+            ),
+            "filters": ["redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    # Replace Django's default handlers for its loggers, which print unfiltered in DEBUG.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    # Replace Django's default handlers for its loggers, which print unfiltered.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
 
 # --- Tutoring: bookings and email -------------------------------------------------------

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from tutoring.redaction import short_booking_uid
 from tutoring.reminders import reminders_send
 
 
@@ -31,7 +32,10 @@ class Command(BaseCommand):
             zone = ZoneInfo(settings.CENTER_TIME_ZONE)
             for booking in run.due:
                 start = timezone.localtime(booking.start, zone)
-                self.stdout.write(f"{booking.uid} {booking.tutor.name} {start:%H:%M}")
+                # A timer's output ends up in the journal: no whole uid.
+                self.stdout.write(
+                    f"{short_booking_uid(booking.uid)} {booking.tutor.name} {start:%H:%M}"
+                )
             self.stdout.write(
                 f"Would send {len(run.due)} reminders for {day}. Nothing was sent (--dry-run)."
             )
