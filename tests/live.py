@@ -1,6 +1,7 @@
 """Start a real daphne process against the test database, for tests that need a server."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,6 +51,8 @@ class DaphneServer:
         self.port = port or free_port()
         self.application = application
         self.url = f"http://127.0.0.1:{self.port}"
+        # DEBUG is off, so the console mail backend is refused: emails go to files here.
+        self.mail_dir = Path(tempfile.mkdtemp(prefix="daphne-mail-"))
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tutoring.settings",
@@ -62,6 +65,8 @@ class DaphneServer:
             "RATELIMIT_ENABLE": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": test_database_url(),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
             **(env or {}),
         }
         self.log = tempfile.NamedTemporaryFile(prefix="daphne-", suffix=".log", delete=False)  # noqa: SIM115
@@ -125,6 +130,15 @@ class DaphneServer:
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
 
+    def emails(self) -> str:
+        """Return every email the server has sent, as written by the file-based backend."""
+        return "".join(path.read_text() for path in sorted(self.mail_dir.glob("*.log")))
+
+    def remove_files(self) -> None:
+        """Delete the server's log and mail files (once it has stopped)."""
+        Path(self.log.name).unlink(missing_ok=True)
+        shutil.rmtree(self.mail_dir, ignore_errors=True)
+
 
 @contextmanager
 def daphne(
@@ -136,4 +150,4 @@ def daphne(
         yield server
     finally:
         server.stop()
-        Path(server.log.name).unlink(missing_ok=True)
+        server.remove_files()

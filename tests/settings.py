@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 # The test client speaks plain HTTP; tests/test_production_settings.py checks the real defaults.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# DEBUG is off in tests, which refuses the console backend; Django's test set-up swaps in
+# locmem anyway, and tests read mail.outbox.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from tutoring.settings import *  # noqa: E402,F403
 from tutoring.settings import DATABASES  # noqa: E402

@@ -36,6 +36,7 @@ def servers():
         running = []
         for _ in range(2):
             server = DaphneServer(env=env)
+            stack.callback(server.remove_files)  # after stop (last in, first out)
             server.start()
             stack.callback(server.stop)
             running.append(server)

@@ -270,7 +270,41 @@ COLLEGE_EMAIL_DOMAIN = env_str("COLLEGE_EMAIL_DOMAIN", default="mail.ccsf.edu")
 # The public address of the site, for absolute links in emails (no trailing slash).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Tutoring Center <tutoring@example.edu>")
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail goes out by SMTP in production. The console backend prints whole emails (names,
+# addresses, cancel links) into the log, so it is for DEBUG only.
+_CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default=_CONSOLE_EMAIL_BACKEND if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+if EMAIL_BACKEND == _CONSOLE_EMAIL_BACKEND and not DEBUG:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console backend, which writes whole emails (student names, "
+        "addresses, cancel links) to the log; with DEBUG off, unset EMAIL_BACKEND (SMTP is "
+        "the default) and set EMAIL_HOST to your mail server (with EMAIL_PORT, "
+        "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS as it needs)."
+    )
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+if not 1 <= EMAIL_PORT <= 65535:
+    raise ImproperlyConfigured(f"EMAIL_PORT={EMAIL_PORT} is not a port (1-65535).")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, usually port 587) and EMAIL_USE_SSL (implicit TLS, usually "
+        "port 465) exclude each other: set only the one your mail server speaks."
+    )
+# Seconds before a mail server that does not answer gives up: a booking's email is sent
+# after its commit, in the request, so a dead server must not hold the student for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second.")
+# Where the file-based backend (tests' server processes) writes each email.
+if _email_file_path := env_str("EMAIL_FILE_PATH", default=""):
+    EMAIL_FILE_PATH = _email_file_path
 
 # --- Retention, reports and reminders -----------------------------------------------------
 # purge_chat_sessions removes chat sessions with no activity for this many days (personal

@@ -125,7 +125,7 @@ def live_server(
         server.stop()
         # Printed at teardown: pytest shows it with the report of a failed test.
         print(f"--- daphne output ---\n{server.output()}")
-        Path(server.log.name).unlink(missing_ok=True)
+        server.remove_files()
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ def assert_one_booking_of_sam(page: Page) -> None:
     expect(page.locator("#booking-cancel")).to_have_attribute("href", booking.cancel_path)
 
 
-def test_a_student_books_a_session_by_typing_every_answer(page: Page, frozen_clock):
+def test_a_student_books_a_session_by_typing_every_answer(page: Page, frozen_clock, live_server):
     open_chat(page)
     type_to_confirm(page)
     summary = page.locator("#chat-panel .summary")
@@ -52,6 +52,9 @@ def test_a_student_books_a_session_by_typing_every_answer(page: Page, frozen_clo
     expect_booked(page)
     assert_one_booking_of_sam(page)
     assert console_errors(page) == []
+    # DEBUG is off: the confirmation went to the mail backend (files here), not into the log.
+    assert "Subject: Booked: " in live_server.emails()
+    assert "sam@example.com" not in live_server.output()
 
 
 def test_a_student_books_a_session_by_clicking_the_panel(page: Page, frozen_clock):
