@@ -5,7 +5,8 @@ student id), so it is not kept forever: ``purge_idle_sessions`` deletes every se
 last activity is older than ``CHAT_IDLE_DAYS`` with all its rows, through the store's
 ``sessions_purge_idle`` (which locks what it deletes, see there). What survives is a
 ``PurgedSessionCount`` per day the sessions started: how many sessions and messages there
-were, nothing that leads back to a student. Bookings are the center's records and stay.
+were, nothing that leads back to a student. Bookings are the center's records and stay
+(``purge_bookings`` anonymises them once they are long over).
 
 Each batch deletes its sessions and adds their counts in one transaction, so a crash between
 batches loses neither. Running it again, or twice at once, deletes nothing twice.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tutoring.booking import (
+    ANONYMISED_FIELDS,
     AttendanceNotRecordable,
     BookingNotCancellable,
     booking_cancel,
@@ -104,7 +105,13 @@ class BookingAdmin(admin.ModelAdmin):
         "status",
         "reminder_sent_at",
     ]
-    list_filter = ["status", "tutor", "mode", ("start", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        "tutor",
+        "mode",
+        ("start", admin.DateFieldListFilter),
+        ("anonymised_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["tutor"]
     search_fields = [
         "=uid",
@@ -129,6 +136,7 @@ class BookingAdmin(admin.ModelAdmin):
         "created_at",
         "cancelled_at",
         "reminder_sent_at",
+        "anonymised_at",
     ]
     exclude = ["chat_session_id"]
     actions = ["mark_attended", "mark_no_show", "cancel_bookings", "export_csv"]
@@ -136,6 +144,13 @@ class BookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Students book through the chat, which checks the slot and sends the confirmation.
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Booking | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_anonymised:
+            # Retention or a deletion request removed the student's details for good.
+            fields += [name for name in ANONYMISED_FIELDS if name != "chat_session_id"]
+        return fields
 
     @admin.display(description=_("chat session"))
     def chat_session(self, booking: Booking) -> str:

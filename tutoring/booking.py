@@ -21,6 +21,7 @@ import logging
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from tutoring.answers import (  # noqa: F401 - InvalidAnswer, StudentAnswers: in
 )
 from tutoring.calendar import booking_ics  # noqa: F401 - part of this module's interface
 from tutoring.matching import offered_slot
-from tutoring.models import Booking, Tutor
+from tutoring.models import ANONYMISED, ANONYMISED_EMAIL, Booking, Tutor
 from tutoring.redaction import short_booking_uid
 
 logger = logging.getLogger(__name__)
@@ -181,3 +182,32 @@ def booking_record_attendance(
         current.save(update_fields=["status"])
     logger.info("booking %s marked %s", short_booking_uid(current.uid), status)
     return current
+
+
+# What anonymising writes over a booking's personal fields. Kept: tutor, times, mode, place,
+# status, subject, classes, whether others could join, and when it was made, cancelled and
+# reminded, which is what the staff report and exports count. The chat session id goes too:
+# it leads back to the conversation.
+ANONYMISED_FIELDS = {
+    "student_name": ANONYMISED,
+    "student_email": ANONYMISED_EMAIL,
+    "college_email": ANONYMISED_EMAIL,
+    "student_id": "",
+    "specific_help": ANONYMISED,
+    "additional_notes": "",
+    "chat_session_id": "",
+}
+
+
+def bookings_anonymise(*, bookings: QuerySet[Booking], now: datetime.datetime | None = None) -> int:
+    """Replace the student's details in ``bookings`` (those not yet anonymised); return how many.
+
+    One UPDATE, so it is atomic by itself and two runs at once anonymise each booking once.
+    Status changes (``booking_cancel``) write only their own fields, so they never undo it.
+    """
+    now = now or timezone.now()
+    count = bookings.filter(anonymised_at__isnull=True).update(
+        **ANONYMISED_FIELDS, anonymised_at=now
+    )
+    logger.info("anonymised %s bookings", count)
+    return count

@@ -154,6 +154,12 @@ class AvailabilitySlot(models.Model):
         return WEEKDAY_NAMES[self.weekday]
 
 
+# What a booking's personal fields hold once anonymised (tutoring.booking.bookings_anonymise):
+# values the fields' rules still accept (an email on a reserved domain that never delivers).
+ANONYMISED = "(anonymised)"
+ANONYMISED_EMAIL = "anonymised@example.invalid"
+
+
 class Booking(models.Model):
     """One student's session with one tutor at a concrete date and time."""
 
@@ -189,6 +195,8 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # When the student's details were replaced by ANONYMISED (retention or a deletion request).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["start", "tutor"]
@@ -215,6 +223,10 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def ics_path(self) -> str:

@@ -51,6 +51,12 @@ def booking_context(booking: Booking) -> dict:
 
 def _send(booking_id: int, *, template: str, cancelled: bool) -> None:
     booking = Booking.objects.select_related("tutor").get(pk=booking_id)
+    if booking.is_anonymised:
+        # Its addresses are placeholders now: there is nobody left to write to.
+        logger.info(
+            "booking %s: %s email not sent (anonymised)", short_booking_uid(booking.uid), template
+        )
+        return
     context = booking_context(booking)
     subject = render_to_string(f"tutoring/email/{template}_subject.txt", context)
     message = EmailMessage(
