@@ -18,6 +18,7 @@ from chat.models import (
     BookingDraft,
     ChatMessage,
     ChatSession,
+    DeviceLink,
     PurgedSessionCount,
     SearchCriteria,
     SessionMatch,
@@ -72,15 +73,57 @@ class BookingDraftInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DeviceLinkInline(ReadOnlyInline):
+    """The session's device links: when, until when, revoked, used. Never the token."""
+
+    model = DeviceLink
+    fields = ["created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+class EndedFilter(admin.SimpleListFilter):
+    title = _("ended")
+    parameter_name = "ended"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Ended")), ("no", _("Open"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(ended_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "created_at", "last_activity_at", "last_seq", "version"]
-    list_filter = ["created_at", "last_activity_at"]
+    list_display = [
+        "__str__",
+        "created_at",
+        "last_activity_at",
+        "ended_at",
+        "last_seq",
+        "version",
+    ]
+    list_filter = [EndedFilter, "created_at", "last_activity_at"]
     date_hierarchy = "last_activity_at"
     # Exact id only: staff paste the id of the session they were asked about.
     search_fields = ["=id"]
     fieldsets = [
-        (None, {"fields": ["id", "created_at", "last_activity_at", "version", "last_seq"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "id",
+                    "created_at",
+                    "last_activity_at",
+                    "ended_at",
+                    "api_token",
+                    "version",
+                    "last_seq",
+                ]
+            },
+        ),
         (
             _("Current state"),
             {
@@ -98,6 +141,8 @@ class ChatSessionAdmin(admin.ModelAdmin):
         "id",
         "created_at",
         "last_activity_at",
+        "ended_at",
+        "api_token",
         "version",
         "last_seq",
         "search_now",
@@ -106,7 +151,13 @@ class ChatSessionAdmin(admin.ModelAdmin):
         "booking_form_now",
         "bookings",
     ]
-    inlines = [SearchCriteriaInline, MatchInline, BookingDraftInline, MessageInline]
+    inlines = [
+        SearchCriteriaInline,
+        MatchInline,
+        BookingDraftInline,
+        DeviceLinkInline,
+        MessageInline,
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -126,6 +177,11 @@ class ChatSessionAdmin(admin.ModelAdmin):
                 pass  # deleted meanwhile (by the student, or a purge): nothing left to do
 
     # --- the state, read-only -------------------------------------------------------------
+
+    @admin.display(description=_("API access token"))
+    def api_token(self, session: ChatSession) -> str:
+        # Only whether there is one: the token itself is never stored.
+        return _("issued") if session.access_token_hash else _("none")
 
     @admin.display(description=_("search"))
     def search_now(self, session: ChatSession) -> str:

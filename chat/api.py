@@ -3,6 +3,11 @@
 Thin adapters: parse with ``chat.schemas``, call ``chat.store`` or ``chat.state``, answer
 JSON. Errors are ``{"error": code, "message": text}``; the handlers at the bottom map
 every exception a client can cause to its status.
+
+Every route under ``/session/<id>`` needs a credential for that session (``chat.credentials``):
+its access token as ``Authorization: Bearer <token>``, or the browser's chat cookie for it
+(writes with the cookie also need the CSRF token, as the pages do). Without one the answer is
+the same 404 as for an unknown id, checked before the body is read, so nothing changes.
 """
 
 import re
@@ -11,10 +16,12 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
 from pydantic import Field, field_validator
 
-from chat import state, store
+from chat import credentials, state, store
 from chat.assistant.conversation import take_turn
 from chat.errors import error_response
 from chat.ids import SESSION_ID_PATTERN
@@ -40,14 +47,81 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
-router = Router(tags=["sessions"])
-
 _SESSION_ID = re.compile(rf"^{SESSION_ID_PATTERN}$")
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class SessionNotFoundError(Exception):
-    """Raised for a malformed id as well as an unknown one: both are plain 404s."""
+    """Raised for a malformed id, an unknown one, and a missing or wrong credential alike:
+    all are the same plain 404."""
+
+
+class CsrfRefused(Exception):
+    """A write authorised by the browser's cookie came without a valid CSRF token."""
+
+
+# --- credentials (chat.credentials does the checking) -------------------------------------------
+
+
+def _path_session_id(request: HttpRequest) -> str:
+    session_id = (
+        request.resolver_match.kwargs.get("session_id", "") if request.resolver_match else ""
+    )
+    if not _SESSION_ID.match(session_id):
+        raise SessionNotFoundError
+    return session_id
+
+
+class AccessToken(AuthBase):
+    """``Authorization: Bearer <access token>`` of the session named in the path.
+
+    A request that carries the header is judged by it alone: a wrong token is a 404 even
+    with a good cookie.
+    """
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+    openapi_description = "The accessToken returned when the session was created or rotated."
+
+    def __call__(self, request: HttpRequest) -> ChatSession | None:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return None
+        session = credentials.session_for_token(
+            _path_session_id(request), credentials.bearer_token(header)
+        )
+        if session is None:
+            raise SessionNotFoundError
+        return session
+
+
+class BrowserCookie(AuthBase):
+    """The chat page's cookie, when it opens the session named in the path."""
+
+    openapi_type = "apiKey"
+    openapi_in = "cookie"
+    openapi_description = (
+        "The chat page's signed cookie for this session (__Host-chat_session over HTTPS); "
+        "writes also need the CSRF token in X-CSRFToken."
+    )
+
+    @property
+    def openapi_name(self) -> str:
+        return credentials.cookie_name()
+
+    def __call__(self, request: HttpRequest) -> ChatSession:
+        session = credentials.session_for_cookie(request, _path_session_id(request))
+        if session is None:
+            raise SessionNotFoundError
+        # A cookie is sent by the browser on its own; a write must prove it came from our
+        # own page, exactly as the pages' forms do.
+        if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
+            raise CsrfRefused
+        return session
+
+
+router = Router(tags=["sessions"], auth=[AccessToken(), BrowserCookie()])
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -77,6 +151,11 @@ def _session(session_id: str) -> ChatSession:
     if session is None:
         raise SessionNotFoundError
     return session
+
+
+def _authorised(request: HttpRequest) -> ChatSession:
+    """Return the session the credential opened, as read while checking it."""
+    return request.auth
 
 
 def _expected_version(request: HttpRequest) -> int | None:
@@ -118,8 +197,9 @@ def _state_response(session_id: str, *, status: int = 200) -> HttpResponse:
     return _json(state.session_state_json(session), version=session.version, status=status)
 
 
-def _part_response(session_id: str, part: str) -> HttpResponse:
-    session = _session(session_id)
+def _part_response(session_id: str, part: str, session: ChatSession | None = None) -> HttpResponse:
+    """Answer with one state part; ``session`` as already read, else read it now."""
+    session = session or _session(session_id)
     if part in (store.PART_PENDING_MATCH, store.PART_AVAILABLE_TUTORS):
         matches = state.session_matches(session)
         value = (
@@ -141,15 +221,42 @@ def _write(request: HttpRequest, session_id: str):
 # --- sessions -------------------------------------------------------------------------------
 
 
-@router.post("/sessions", response={201: dict}, summary="Create a session with the greeting")
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Keep an answer that carries a secret out of every cache."""
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post(
+    "/sessions",
+    response={201: dict},
+    auth=None,
+    summary="Create a session with the greeting",
+    description=(
+        "Returns the state and, this once, `accessToken`: send it as "
+        "`Authorization: Bearer <accessToken>` on every route of the session."
+    ),
+)
 def create_session(request: HttpRequest):
-    session = store.session_create()
-    return _state_response(session.id, status=201)
+    session, token = credentials.session_create_with_token()
+    session = _session(session.id)
+    body = {**state.session_state_json(session), "accessToken": token}
+    return _no_store(_json(body, version=session.version, status=201))
+
+
+@router.post(
+    "/session/{session_id}/token",
+    summary="Replace the access token",
+    description="Returns a new `accessToken`; the one used until now stops working at once.",
+)
+def rotate_token(request: HttpRequest, session_id: str):
+    token = credentials.access_token_rotate(_checked_id(session_id))
+    return _no_store(_json({"accessToken": token}))
 
 
 @router.get("/session/{session_id}", summary="The session's state and latest messages")
 def get_session(request: HttpRequest, session_id: str):
-    session = _session(session_id)
+    session = _authorised(request)
     if request.headers.get("If-None-Match") == _etag(session.version):
         response = HttpResponse(status=304)
         response["ETag"] = _etag(session.version)
@@ -199,7 +306,7 @@ def list_messages(request: HttpRequest, session_id: str, query: Query[MessagesQu
     if query.after is not None and query.before is not None:
         raise HttpError(400, "Give after or before, not both.")
     limit = min(query.limit, settings.CHAT_MAX_PAGE)
-    session = _session(session_id)
+    session = _authorised(request)
     messages = state.messages_page(session, after=query.after, before=query.before, limit=limit)
     if query.before is not None or query.after is None:
         has_more = bool(messages) and messages[0].seq > 1
@@ -279,7 +386,7 @@ def post_turn(request: HttpRequest, session_id: str, turn: TurnIn):
 
 @router.get("/session/{session_id}/pending-match", summary="The pending match")
 def get_pending_match(request: HttpRequest, session_id: str):
-    return _part_response(session_id, store.PART_PENDING_MATCH)
+    return _part_response(session_id, store.PART_PENDING_MATCH, _authorised(request))
 
 
 @router.put("/session/{session_id}/pending-match", summary="Replace the pending match")
@@ -298,7 +405,7 @@ def delete_pending_match(request: HttpRequest, session_id: str):
 
 @router.get("/session/{session_id}/booking-info", summary="The booking in progress")
 def get_booking_info(request: HttpRequest, session_id: str):
-    return _part_response(session_id, store.PART_BOOKING_INFO)
+    return _part_response(session_id, store.PART_BOOKING_INFO, _authorised(request))
 
 
 @router.put("/session/{session_id}/booking-info", summary="Replace the booking in progress")
@@ -317,7 +424,7 @@ def delete_booking_info(request: HttpRequest, session_id: str):
 
 @router.get("/session/{session_id}/search-criteria", summary="The last search")
 def get_search_criteria(request: HttpRequest, session_id: str):
-    return _part_response(session_id, store.PART_SEARCH_CRITERIA)
+    return _part_response(session_id, store.PART_SEARCH_CRITERIA, _authorised(request))
 
 
 @router.put("/session/{session_id}/search-criteria", summary="Replace the last search")
@@ -329,7 +436,7 @@ def put_search_criteria(request: HttpRequest, session_id: str, criteria: SearchC
 
 @router.get("/session/{session_id}/available-tutors", summary="The tutors last shown")
 def get_available_tutors(request: HttpRequest, session_id: str):
-    return _part_response(session_id, store.PART_AVAILABLE_TUTORS)
+    return _part_response(session_id, store.PART_AVAILABLE_TUTORS, _authorised(request))
 
 
 @router.put("/session/{session_id}/available-tutors", summary="Replace the tutors last shown")
@@ -370,8 +477,21 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(SessionNotFoundError)
 @api.exception_handler(store.SessionNotFound)
+@api.exception_handler(AuthenticationError)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # One answer for "no such id", "ended" and "no credential for it", so that an id alone
+    # tells nothing about the session it names.
     return error_response(404, "not_found", "There is no chat session with that id.")
+
+
+@api.exception_handler(CsrfRefused)
+def _csrf_refused(request: HttpRequest, exc: CsrfRefused) -> HttpResponse:
+    return error_response(
+        403,
+        "csrf_failed",
+        "A write with the browser's cookie needs the page's CSRF token (X-CSRFToken), or use "
+        "the access token (Authorization: Bearer).",
+    )
 
 
 @api.exception_handler(RateLimited)

@@ -4,6 +4,9 @@
 ``ChatConfig.ready``) posts a small ``chat.changed`` event to the session's channel-layer
 group, and each ``ChatConsumer`` in the group renders what its page is missing. The event
 carries no content, so a consumer never sends anything it did not read from the database.
+Likewise ``session_access_changed`` (the session ended, a device link was revoked) becomes a
+``chat.access`` event, on which each consumer re-checks its cookie and closes if it no
+longer opens the session.
 
 It runs on the thread that committed (under daphne, the one sync thread of the process), so
 it must stay cheap and must never fail the request: a channel-layer error (Redis down) is
@@ -24,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 2.0
 EVENT_TYPE = "chat.changed"
+ACCESS_EVENT_TYPE = "chat.access"
 
 
 def group_name(session_id: str) -> str:
@@ -37,25 +41,35 @@ async def _send(layer, group: str, event: dict) -> None:
 
 def session_changed_broadcast(sender, change: SessionChange, **kwargs) -> None:
     """Receiver of ``chat.store.session_changed``: post ``chat.changed`` to the group."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    group = group_name(change.session_id)
-    # The in-memory layer only reaches sockets of this process: with none in the group there
-    # is nobody to tell, and the JSON API's appends skip the hop to the event loop.
-    if isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(group):
-        return
     event = {
         "type": EVENT_TYPE,
         "version": change.version,
         "reset": PART_RESET in change.parts,
     }
+    _post(change.session_id, event)
+
+
+def session_access_broadcast(sender, session_id: str, **kwargs) -> None:
+    """Receiver of ``chat.store.session_access_changed``: post ``chat.access`` to the group."""
+    _post(session_id, {"type": ACCESS_EVENT_TYPE})
+
+
+def _post(session_id: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = group_name(session_id)
+    # The in-memory layer only reaches sockets of this process: with none in the group there
+    # is nobody to tell, and the JSON API's appends skip the hop to the event loop.
+    if isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(group):
+        return
     try:
         async_to_sync(_send)(layer, group, event)
     except Exception:
-        # The change is committed either way; pages catch up when they reconnect.
+        # The change is committed either way; pages catch up when they reconnect, and a
+        # socket that missed an access change is checked again before its next update.
         logger.warning(
             "live update of chat session %s not sent",
-            short_session_id(change.session_id),
+            short_session_id(session_id),
             exc_info=True,
         )

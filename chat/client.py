@@ -7,6 +7,13 @@ front), so code written against it can switch by swapping the object it calls::
         state = chat.create_session()
         chat.add_message(state["id"], role="user", content="Python on Monday?")
 
+Every session route needs the session's access token (``Authorization: Bearer``). The client
+keeps the token ``create_session`` (or ``rotate_token``) returned, per session, and sends it
+with every call for that session; a session made elsewhere is used by handing its id and
+token over: ``ChatClient(url, tokens={session_id: token})`` or ``chat.use_session(id, token)``.
+A session whose token the client does not know answers ``SessionNotFound``, like an unknown
+id. Tokens are never put in URLs and never appear in the client's errors.
+
 Bodies and answers are the API's camelCase JSON, passed through as plain dicts and lists:
 the client adds transport, retries and typed errors, and no business logic.
 
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from enum import Enum
 from types import TracebackType
@@ -185,16 +193,19 @@ class ChatClient:
         retries: int = 3,
         backoff: float = 0.2,
         transport: httpx.BaseTransport | None = None,
+        tokens: Mapping[str, str] | None = None,
     ) -> None:
         """Prepare a client of the server at ``base_url`` (scheme, host and port).
 
         ``retries`` is how many times a failed request may be sent again, waiting
         ``backoff * 2**attempt`` seconds before each (or a shorter ``Retry-After``).
+        ``tokens`` maps ids of existing sessions to their access tokens.
         """
         if retries < 0:
             raise ValueError("retries must not be negative")
         self.retries = retries
         self.backoff = backoff
+        self._tokens: dict[str, str] = dict(tokens or {})
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
@@ -221,13 +232,42 @@ class ChatClient:
 
     # --- sessions -----------------------------------------------------------------------------
 
+    def use_session(self, session_id: str, token: str) -> None:
+        """Use the access token ``token`` for every later call on session ``session_id``."""
+        self._tokens[session_id] = token
+
+    def access_token(self, session_id: str) -> str | None:
+        """Return the access token the client holds for a session (to hand it on), or None."""
+        return self._tokens.get(session_id)
+
     def create_session(self) -> dict[str, Any]:
-        """Create a session holding the greeting; return its state."""
-        return self._call("POST", f"{API_PREFIX}/sessions", replay=_Replay.UNSENT).json()
+        """Create a session holding the greeting; return its state.
+
+        The state carries ``accessToken`` too (the server shows it only this once); the
+        client keeps it for its later calls on this session.
+        """
+        state = self._call("POST", f"{API_PREFIX}/sessions", replay=_Replay.UNSENT).json()
+        self._tokens[state["id"]] = state["accessToken"]
+        return state
+
+    def rotate_token(self, session_id: str) -> str:
+        """Replace the session's access token; the old one stops working. Return the new one.
+
+        Not retried unless the request certainly never left: a lost answer would leave the
+        client holding a token the server no longer accepts.
+        """
+        response = self._call(
+            "POST", self._path(session_id, "token"), session_id=session_id, replay=_Replay.UNSENT
+        )
+        token = response.json()["accessToken"]
+        self._tokens[session_id] = token
+        return token
 
     def get_state(self, session_id: str) -> dict[str, Any]:
         """Return the session's state with its most recent page of messages."""
-        return self._call("GET", self._path(session_id), replay=_Replay.SAFE).json()
+        return self._call(
+            "GET", self._path(session_id), session_id=session_id, replay=_Replay.SAFE
+        ).json()
 
     def patch_state(
         self, session_id: str, /, *, if_match: int | None = None, **parts: Any
@@ -242,6 +282,7 @@ class ChatClient:
             self._path(session_id),
             json=parts,
             headers=_version_header(if_match),
+            session_id=session_id,
             replay=_Replay.UNSENT,
         ).json()
 
@@ -251,6 +292,7 @@ class ChatClient:
             "POST",
             self._path(session_id, "reset"),
             headers=_version_header(if_match),
+            session_id=session_id,
             replay=_Replay.UNSENT,
         ).json()
 
@@ -260,8 +302,10 @@ class ChatClient:
             "DELETE",
             self._path(session_id),
             headers=_version_header(if_match),
+            session_id=session_id,
             replay=_Replay.UNSENT,
         )
+        self._tokens.pop(session_id, None)
 
     # --- messages -----------------------------------------------------------------------------
 
@@ -284,7 +328,11 @@ class ChatClient:
             if value is not None
         }
         return self._call(
-            "GET", self._path(session_id, "messages"), params=params, replay=_Replay.SAFE
+            "GET",
+            self._path(session_id, "messages"),
+            params=params,
+            session_id=session_id,
+            replay=_Replay.SAFE,
         ).json()
 
     def add_message(
@@ -311,6 +359,7 @@ class ChatClient:
             self._path(session_id, "messages"),
             json=body,
             headers={"Idempotency-Key": key, **_version_header(if_match)},
+            session_id=session_id,
             replay=_Replay.SAFE,
         )
         return response.json()["message"]
@@ -367,7 +416,9 @@ class ChatClient:
         return "/".join([f"{API_PREFIX}/session/{quote(session_id, safe='')}", *rest])
 
     def _get_part(self, session_id: str, route: str, name: str) -> Any:
-        response = self._call("GET", self._path(session_id, route), replay=_Replay.SAFE)
+        response = self._call(
+            "GET", self._path(session_id, route), session_id=session_id, replay=_Replay.SAFE
+        )
         return response.json()[name]
 
     def _set_part(
@@ -379,6 +430,7 @@ class ChatClient:
             self._path(session_id, route),
             json=body,
             headers=_version_header(if_match),
+            session_id=session_id,
             replay=_Replay.UNSENT,
         )
         return response.json()[name]
@@ -389,12 +441,19 @@ class ChatClient:
         path: str,
         *,
         replay: _Replay,
+        session_id: str | None = None,
         json: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one request, retrying as ``replay`` allows; return a successful response."""
+        """Send one request, retrying as ``replay`` allows; return a successful response.
+
+        With ``session_id``, send that session's access token, if the client has one.
+        """
         retryable = _TRANSPORT_ERRORS if replay is _Replay.SAFE else _UNSENT_ERRORS
+        token = self._tokens.get(session_id) if session_id is not None else None
+        if token is not None:
+            headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
         attempt = 0
         while True:
             try:

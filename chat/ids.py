@@ -15,15 +15,6 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(SESSION_ID_BYTES)
 
 
-# A session's device-link key: rotating it revokes every "continue on another device" link.
-DEVICE_LINK_KEY_BYTES = 16
-
-
-def new_device_link_key() -> str:
-    """Return a fresh random key for a session's device links."""
-    return secrets.token_urlsafe(DEVICE_LINK_KEY_BYTES)
-
-
 def short_session_id(session_id: str) -> str:
     """Return the loggable form of a session id: enough to correlate, too little to use."""
     return short_id(session_id)

@@ -5,11 +5,14 @@ database can enforce; every change to them goes through ``chat.store`` (see
 docs/concurrency.md), never through ``save()`` called from elsewhere.
 """
 
+import datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chat.ids import new_device_link_key, new_session_id, short_session_id
+from chat.ids import new_session_id, short_session_id
 from tutoring.models import Mode, PartOfDay, Tutor, Weekday
 
 
@@ -26,16 +29,24 @@ class ChatSession(models.Model):
     # What the assistant is waiting for (a slot pick, a tutor pick, a yes/no to switching
     # searches) and what it needs to remember for it. Internal: not part of the API's state.
     assistant_context = models.JSONField(_("assistant context"), default=dict, blank=True)
-    # Signed into "continue on another device" links (chat.binding); a new key revokes them.
-    device_link_key = models.CharField(
-        _("device link key"), max_length=32, default=new_device_link_key, editable=False
+    # The SHA-256 of the API access token (chat.credentials), never the token itself; null
+    # when none was issued (a session the chat page started) or after the session ended.
+    access_token_hash = models.CharField(
+        _("access token hash"), max_length=64, null=True, blank=True, editable=False
     )
+    # "New conversation" ends a session for every holder: its cookie, links and token stop
+    # working. The rows stay for staff and the retention rules (purge_chat_sessions).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_activity_at"]
 
     def __str__(self) -> str:
         return short_session_id(self.id)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
 
 
 class ChatMessage(models.Model):
@@ -187,6 +198,39 @@ class BookingDraft(models.Model):
 
     def __str__(self) -> str:
         return f"booking draft at {self.step}"
+
+
+class DeviceLink(models.Model):
+    """A "continue on another device" link: a random token, stored only as its SHA-256.
+
+    A link can be opened until ``expires_at``; revoking it (or ending the session) also ends
+    the access of every browser that came in through it (chat.credentials). Written only by
+    ``chat.store``, under the session's lock.
+    """
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="device_links")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "-created_at"]
+        verbose_name = _("device link")
+        verbose_name_plural = _("device links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="device_link_expires_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"device link {self.pk} of {self.session}"
+
+    def can_be_opened(self, now: datetime.datetime | None = None) -> bool:
+        """Return whether the link may switch a browser now (not revoked, not expired)."""
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
 
 
 class PurgedSessionCount(models.Model):

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from chat import panels, state
-from chat.binding import conversation_key
+from chat.credentials import conversation_key
 from chat.models import ChatMessage, ChatSession
 
 # Where pages open their WebSocket (chat.routing serves it).

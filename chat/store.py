@@ -8,6 +8,10 @@ explains why this is enough on each database.
 
 Callers pass objects from ``chat.schemas`` (already validated); the store adds the checks
 that need the database (a tutor id must name a real tutor).
+
+A session's credentials (the hash of its API token, its device links, its end) are rows of
+the session too, so they are written here, under the same lock; ``chat.credentials`` makes
+the secrets and checks them. An ended session is, to every writer, a session that is gone.
 """
 
 import datetime
@@ -22,11 +26,12 @@ from django.db.models import Count
 from django.dispatch import Signal
 from django.utils import timezone
 
-from chat.ids import new_device_link_key, short_session_id
+from chat.ids import short_session_id
 from chat.models import (
     BookingDraft,
     ChatMessage,
     ChatSession,
+    DeviceLink,
     SearchCriteria,
     SessionMatch,
 )
@@ -38,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 # Sent after commit with ``change=SessionChange``; the WebSocket fan-out listens here.
 session_changed = Signal()
+# Sent after commit with ``session_id=`` when who may use a session changed (it ended, a
+# device link was revoked): open sockets re-check their credential (chat.broadcast).
+session_access_changed = Signal()
 
 PART_MESSAGES = "messages"
 PART_PENDING_MATCH = "pendingMatch"
@@ -49,7 +57,11 @@ PART_ASSISTANT = "assistant"
 
 
 class SessionNotFound(Exception):
-    """No session has that id."""
+    """No session has that id (or it has ended: to writers, the same thing)."""
+
+
+class DeviceLinkNotFound(Exception):
+    """The session has no device link with that id."""
 
 
 class VersionConflict(Exception):
@@ -89,6 +101,17 @@ class SessionWrite:
     session: ChatSession
     parts: set[str] = field(default_factory=set)
     new_messages: list[ChatMessage] = field(default_factory=list)
+    _access_change_sent: bool = False
+
+    def access_changed(self) -> None:
+        """Tell open sockets, after commit, to re-check their credential (once per write)."""
+        if self._access_change_sent:
+            return
+        self._access_change_sent = True
+        session_id = self.session.pk
+        transaction.on_commit(
+            lambda: session_access_changed.send(sender=ChatSession, session_id=session_id)
+        )
 
     def require_version(self, expected_version: int | None) -> None:
         """Raise ``VersionConflict`` unless the session is at ``expected_version`` (None: any)."""
@@ -231,17 +254,19 @@ def _active_tutors(matches: list[Match]) -> dict[int, Tutor]:
 
 @contextmanager
 def session_write(
-    session_id: str, *, expected_version: int | None = None
+    session_id: str, *, expected_version: int | None = None, include_ended: bool = False
 ) -> Iterator[SessionWrite]:
     """Lock the session for one atomic change; commit (and bump version) on clean exit.
 
-    Raise ``SessionNotFound`` for an unknown id and ``VersionConflict`` when
+    Raise ``SessionNotFound`` for an unknown id or an ended session (unless
+    ``include_ended``: ending and deleting) and ``VersionConflict`` when
     ``expected_version`` is given and stale. An exception inside the block rolls back
-    everything it did.
+    everything it did. Checked under the lock, so a write that waited while the session
+    was being ended is refused, not applied to the ended session.
     """
     with transaction.atomic():
         session = ChatSession.objects.select_for_update().filter(pk=session_id).first()
-        if session is None:
+        if session is None or (session.ended_at is not None and not include_ended):
             raise SessionNotFound(session_id)
         write = SessionWrite(session=session)
         write.require_version(expected_version)
@@ -261,10 +286,10 @@ def session_write(
             transaction.on_commit(lambda: session_changed.send(sender=ChatSession, change=change))
 
 
-def session_create() -> ChatSession:
-    """Create a session holding only the greeting; return it."""
+def session_create(*, access_token_hash: str | None = None) -> ChatSession:
+    """Create a session holding only the greeting (and an API token's hash); return it."""
     with transaction.atomic():
-        session = ChatSession.objects.create()
+        session = ChatSession.objects.create(access_token_hash=access_token_hash)
         ChatMessage.objects.create(
             session=session, seq=1, role=ChatMessage.Role.ASSISTANT, content=settings.CHAT_GREETING
         )
@@ -276,23 +301,98 @@ def session_create() -> ChatSession:
 
 def session_delete(session_id: str, *, expected_version: int | None = None) -> None:
     """Delete the session and every row it holds."""
-    with session_write(session_id, expected_version=expected_version) as write:
+    with session_write(session_id, expected_version=expected_version, include_ended=True) as write:
         write.session.delete()
         # Nothing to bump: the row is gone, and so is anyone's reason to listen.
         write.parts.clear()
     logger.debug("chat session deleted: %s", short_session_id(session_id))
 
 
-def session_rotate_device_link(session_id: str) -> None:
-    """Give the session a new device-link key, so every link issued for it stops working.
+# --- credentials: rows of the session, written under its lock like its state -----------------
+# None of these is part of the session's state (no API shape shows them), so ``version``
+# stays and ``session_changed`` is not sent.
 
-    The key is not part of the session's state (no API shape shows it), so ``version`` stays
-    and no listener is told; the row is still changed under the session's lock.
+
+def session_end(session_id: str) -> bool:
+    """End the session for every holder: its API token, its device links, every cookie.
+
+    The rows stay (staff, retention); ``chat.credentials`` refuses an ended session
+    everywhere, and open sockets are told to re-check. Return False if it had already ended.
+    """
+    with session_write(session_id, include_ended=True) as write:
+        session = write.session
+        if session.ended_at is not None:
+            return False
+        now = timezone.now()
+        session.ended_at = now
+        session.access_token_hash = None
+        session.save(update_fields=["ended_at", "access_token_hash"])
+        DeviceLink.objects.filter(session=session, revoked_at__isnull=True).update(revoked_at=now)
+        write.access_changed()
+    logger.info("chat session ended: %s", short_session_id(session_id))
+    return True
+
+
+def session_set_access_token(session_id: str, *, token_hash: str) -> None:
+    """Replace the hash of the session's API token: the old token stops working at once."""
+    with session_write(session_id) as write:
+        write.session.access_token_hash = token_hash
+        write.session.save(update_fields=["access_token_hash"])
+    logger.info("chat session access token replaced: %s", short_session_id(session_id))
+
+
+def device_link_create(
+    session_id: str, *, token_hash: str, expires_at: datetime.datetime
+) -> DeviceLink:
+    """Store a new device link of the session (only its token's hash); return it."""
+    with session_write(session_id) as write:
+        link = DeviceLink.objects.create(
+            session=write.session,
+            token_hash=token_hash,
+            created_at=timezone.now(),
+            expires_at=expires_at,
+        )
+    logger.info("device link %s made for chat session %s", link.pk, short_session_id(session_id))
+    return link
+
+
+def device_link_revoke(session_id: str, *, link_id: int) -> bool:
+    """Revoke one of the session's device links; browsers that came through it lose access.
+
+    Raise ``DeviceLinkNotFound`` if the session has no such link; return False if it was
+    already revoked.
     """
     with session_write(session_id) as write:
-        write.session.device_link_key = new_device_link_key()
-        write.session.save(update_fields=["device_link_key"])
-    logger.debug("chat session device links revoked: %s", short_session_id(session_id))
+        link = DeviceLink.objects.filter(session=write.session, pk=link_id).first()
+        if link is None:
+            raise DeviceLinkNotFound(link_id)
+        if link.revoked_at is not None:
+            return False
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        write.access_changed()
+    logger.info("device link %s revoked: %s", link_id, short_session_id(session_id))
+    return True
+
+
+def device_link_use(session_id: str, *, link_id: int) -> bool:
+    """Record that the link switched a browser now, if it still may; return whether it may.
+
+    Checked under the lock, so a link revoked (or a session ended) a moment ago never
+    switches another browser.
+    """
+    try:
+        with session_write(session_id) as write:
+            link = DeviceLink.objects.filter(session=write.session, pk=link_id).first()
+            now = timezone.now()
+            if link is None or not link.can_be_opened(now):
+                return False
+            link.last_used_at = now
+            link.save(update_fields=["last_used_at"])
+    except SessionNotFound:
+        return False
+    logger.info("device link %s opened: %s", link_id, short_session_id(session_id))
+    return True
 
 
 @dataclass(frozen=True)

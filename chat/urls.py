@@ -12,6 +12,8 @@ urlpatterns = [
     path("messages", views.earlier_messages, name="messages"),
     path("new", views.new_conversation, name="new"),
     path("device", views.device, name="device"),
+    path("device/links", views.device_link_create, name="device-link-create"),
+    path("device/links/<int:link_id>/revoke", views.device_link_revoke, name="device-link-revoke"),
     path("continue/<str:token>", views.continue_on_device, name="continue"),
     path("tutors", views.tutors, name="tutors"),
 ]

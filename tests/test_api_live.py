@@ -12,21 +12,23 @@ from tests.live import DaphneServer, daphne
 pytestmark = pytest.mark.live_server
 
 
-def create_session(base_url: str) -> str:
+def create_session(base_url: str) -> tuple[str, dict[str, str]]:
+    """Create a session; return its id and the headers that carry its access token."""
     response = httpx.post(f"{base_url}/api/chat/sessions", timeout=10)
     assert response.status_code == 201
-    return response.json()["id"]
+    created = response.json()
+    return created["id"], {"Authorization": f"Bearer {created['accessToken']}"}
 
 
 def test_16_concurrent_clients_on_one_session_lose_and_duplicate_nothing(server):
-    session_id = create_session(server.url)
+    session_id, auth = create_session(server.url)
     url = f"{server.url}/api/chat/session/{session_id}/messages"
     per_client = 20
     failures: list[str] = []
     start = threading.Barrier(16)
 
     def tab(number: int) -> None:
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=auth) as client:
             start.wait()
             for n in range(per_client):
                 response = client.post(url, json={"role": "user", "content": f"tab {number} #{n}"})
@@ -40,8 +42,8 @@ def test_16_concurrent_clients_on_one_session_lose_and_duplicate_nothing(server)
         thread.join(120)
 
     assert failures == []
-    messages = httpx.get(f"{url}?after=0&limit=200", timeout=10).json()["messages"]
-    messages += httpx.get(f"{url}?after=200&limit=200", timeout=10).json()["messages"]
+    messages = httpx.get(f"{url}?after=0&limit=200", headers=auth, timeout=10).json()["messages"]
+    messages += httpx.get(f"{url}?after=200&limit=200", headers=auth, timeout=10).json()["messages"]
     assert [m["seq"] for m in messages] == list(range(1, 2 + 16 * per_client))
     contents = Counter(m["content"] for m in messages if m["role"] == "user")
     assert len(contents) == 16 * per_client
@@ -52,17 +54,20 @@ def test_an_acknowledged_append_survives_the_server_being_killed(transactional_d
     server = DaphneServer()
     server.start()
     try:
-        session_id = create_session(server.url)
+        session_id, auth = create_session(server.url)
         response = httpx.post(
             f"{server.url}/api/chat/session/{session_id}/messages",
             json={"role": "user", "content": "do not lose me"},
+            headers=auth,
             timeout=10,
         )
         assert response.status_code == 201
         server.kill()  # SIGKILL right after the acknowledgement
 
         server.start()
-        state = httpx.get(f"{server.url}/api/chat/session/{session_id}", timeout=10).json()
+        state = httpx.get(
+            f"{server.url}/api/chat/session/{session_id}", headers=auth, timeout=10
+        ).json()
     finally:
         server.stop()
 
@@ -82,12 +87,17 @@ def test_an_unreachable_database_gets_503_with_retry_after_not_a_500(db, databas
     env = {"DATABASE_URL": database_url}
     with daphne(env=env, wait_healthy=False) as server:
         session_path = f"{server.url}/api/chat/session/{'A' * 32}"
+        # With a credential, so that the server has to look the session up.
+        auth = {"Authorization": "Bearer some-access-token"}
         responses = [
             httpx.get(f"{server.url}/health", timeout=15),
             httpx.post(f"{server.url}/api/chat/sessions", timeout=15),
-            httpx.get(session_path, timeout=15),
+            httpx.get(session_path, headers=auth, timeout=15),
             httpx.post(
-                f"{session_path}/messages", json={"role": "user", "content": "hi"}, timeout=15
+                f"{session_path}/messages",
+                json={"role": "user", "content": "hi"},
+                headers=auth,
+                timeout=15,
             ),
         ]
 

@@ -25,7 +25,10 @@ def api() -> Client:
 
 @pytest.fixture
 def session_id(api) -> str:
-    return send(api, "post", "/api/chat/sessions").json()["id"]
+    created = send(api, "post", "/api/chat/sessions").json()
+    # Every later request of this client carries the session's access token.
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {created['accessToken']}"
+    return created["id"]
 
 
 def send(api: Client, method: str, path: str, body=None, **headers):

@@ -37,12 +37,18 @@ def roster(frozen_clock):
 class Chat:
     """One student's browser: a session and the turns they take."""
 
-    def __init__(self, client: Client | None = None, session_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Client | None = None,
+        session_id: str | None = None,
+        token: str | None = None,
+    ) -> None:
         self.client = client or Client()
-        self.session_id = (
-            session_id
-            or self.client.post("/api/chat/sessions", content_type="application/json").json()["id"]
-        )
+        if session_id is None:
+            created = self.client.post("/api/chat/sessions", content_type="application/json")
+            session_id, token = created.json()["id"], created.json()["accessToken"]
+        self.session_id, self.token = session_id, token
+        self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
     def say(self, text: str, **headers) -> str:
         response = self.send(text, **headers)
@@ -327,7 +333,7 @@ def test_a_new_client_continues_exactly_where_the_last_one_stopped(roster):
     first.say("1")
     first.say(ANSWERS[0])
 
-    other_device = Chat(client=Client(), session_id=first.session_id)
+    other_device = Chat(client=Client(), session_id=first.session_id, token=first.token)
     state = other_device.state
     assert state["bookingInfo"]["step"] == "ccsf-email"
     for answer in ANSWERS[1:]:

@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client
 
-from chat import binding
+from chat import credentials
 from chat.models import ChatMessage, ChatSession
 from tutoring.models import Booking, Tutor
 
@@ -36,6 +36,16 @@ def roster(frozen_clock):
     call_command("seed_demo", verbosity=0)
 
 
+def session_id_in(value: str) -> str:
+    return credentials.binding_from_cookie(value).session_id
+
+
+def session_of(client: Client) -> ChatSession:
+    return ChatSession.objects.get(
+        pk=session_id_in(client.cookies[credentials.cookie_name()].value)
+    )
+
+
 class Browser:
     """One browser: a test client with the chat cookie, posting like the page does."""
 
@@ -46,14 +56,13 @@ class Browser:
 
     @property
     def session(self) -> ChatSession:
-        value = self.client.cookies[binding.COOKIE_NAME].value
-        return ChatSession.objects.get(pk=binding.session_id_from_cookie(value))
+        return session_of(self.client)
 
     def html(self) -> str:
         return self.client.get("/").content.decode()
 
     def say(self, text: str | None = None, *, htmx: bool = True, **fields):
-        data = {"conversation": binding.conversation_key(self.session.pk), **fields}
+        data = {"conversation": credentials.conversation_key(self.session.pk), **fields}
         if text is not None:
             data["text"] = text
         headers = {"HX-Request": "true"} if htmx else {}
@@ -87,20 +96,23 @@ def test_the_first_visit_sets_a_signed_httponly_lax_cookie_and_creates_one_sessi
     response = client.get("/")
 
     assert response.status_code == 200
-    cookie = response.cookies[binding.COOKIE_NAME]
+    cookie = response.cookies["__Host-chat_session"]  # DEBUG is off in tests: Secure
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
-    assert cookie["secure"] is True  # DEBUG is off in tests
-    assert int(cookie["max-age"]) == 180 * 24 * 3600
+    assert cookie["secure"] is True
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
+    assert int(cookie["max-age"]) == 30 * 24 * 3600  # the idle expiry, CHAT_COOKIE_IDLE_DAYS
     session = ChatSession.objects.get()
     assert cookie.value != session.pk
-    assert binding.session_id_from_cookie(cookie.value) == session.pk
+    assert session_id_in(cookie.value) == session.pk
 
 
-def test_the_cookie_is_not_secure_with_debug_on(client, settings):
-    settings.DEBUG = True
+def test_the_cookie_is_neither_secure_nor_prefixed_in_development(client, settings):
+    settings.CHAT_COOKIE_SECURE = False  # what DEBUG=true sets
     response = client.get("/")
-    assert not response.cookies[binding.COOKIE_NAME]["secure"]
+    assert not response.cookies["chat_session"]["secure"]
+    assert "__Host-chat_session" not in response.cookies
 
 
 def test_a_second_request_with_the_cookie_reuses_the_session(client):
@@ -115,14 +127,15 @@ def test_a_second_request_with_the_cookie_reuses_the_session(client):
 def test_a_tampered_cookie_gets_a_new_session_not_an_error(client):
     client.get("/")
     first = ChatSession.objects.get()
-    value = client.cookies[binding.COOKIE_NAME].value
-    client.cookies[binding.COOKIE_NAME] = value[:-3] + ("AAA" if value[-3:] != "AAA" else "BBB")
+    value = client.cookies[credentials.cookie_name()].value
+    tampered = value[:-3] + ("AAA" if value[-3:] != "AAA" else "BBB")
+    client.cookies[credentials.cookie_name()] = tampered
 
     response = client.get("/")
 
     assert response.status_code == 200
     assert ChatSession.objects.count() == 2
-    rebound = binding.session_id_from_cookie(response.cookies[binding.COOKIE_NAME].value)
+    rebound = session_id_in(response.cookies[credentials.cookie_name()].value)
     assert rebound != first.pk
 
 
@@ -131,11 +144,11 @@ def test_a_tampered_cookie_gets_a_new_session_not_an_error(client):
     [
         "not-a-signed-value",
         "",
-        signing.get_cookie_signer(salt=binding.COOKIE_NAME + "wrong.salt").sign("x" * 32),
+        signing.dumps({"s": "x" * 32, "i": 2_000_000_000}, salt="wrong.salt"),
     ],
 )
 def test_a_malformed_or_foreign_cookie_gets_a_new_session(client, value):
-    client.cookies[binding.COOKIE_NAME] = value
+    client.cookies[credentials.cookie_name()] = value
     response = client.get("/")
     assert response.status_code == 200
     assert ChatSession.objects.count() == 1
@@ -143,13 +156,13 @@ def test_a_malformed_or_foreign_cookie_gets_a_new_session(client, value):
 
 def signed_cookie(session_id: str) -> str:
     response = HttpResponse()
-    binding.bind_session(response, session_id)
-    return response.cookies[binding.COOKIE_NAME].value
+    credentials.set_cookie(response, credentials.BrowserBinding.new(session_id))
+    return response.cookies[credentials.cookie_name()].value
 
 
 def test_a_cookie_naming_an_unknown_session_gets_a_new_session(client):
-    client.cookies[binding.COOKIE_NAME] = signed_cookie("A" * 32)
-    assert binding.session_id_from_cookie(client.cookies[binding.COOKIE_NAME].value) == "A" * 32
+    client.cookies[credentials.cookie_name()] = signed_cookie("A" * 32)
+    assert session_id_in(client.cookies[credentials.cookie_name()].value) == "A" * 32
 
     response = client.get("/")
 
@@ -162,7 +175,7 @@ def test_the_page_html_never_contains_the_session_id(client):
     html = client.get("/").content.decode()
     session = ChatSession.objects.get()
     assert session.pk not in html
-    assert binding.conversation_key(session.pk) in html
+    assert credentials.conversation_key(session.pk) in html
 
 
 def test_the_page_is_private_and_never_cached(client):
@@ -433,7 +446,7 @@ def test_a_choice_from_an_outdated_panel_is_refused_and_the_panel_refreshed(brow
 
 
 def test_a_post_from_a_tab_showing_an_old_conversation_is_not_sent(browser):
-    old_key = binding.conversation_key(browser.session.pk)
+    old_key = credentials.conversation_key(browser.session.pk)
     browser.client.post("/new")
 
     response = browser.client.post(
@@ -446,7 +459,7 @@ def test_a_post_from_a_tab_showing_an_old_conversation_is_not_sent(browser):
 
 
 def test_a_post_from_an_old_tab_without_javascript_keeps_the_text(browser):
-    old_key = binding.conversation_key(browser.session.pk)
+    old_key = credentials.conversation_key(browser.session.pk)
     browser.client.post("/new")
 
     response = browser.client.post("/say", {"text": "keep me", "conversation": old_key})
@@ -462,7 +475,7 @@ def test_a_database_outage_answers_503_and_keeps_the_text(browser, monkeypatch):
 
     monkeypatch.setattr("chat.views.take_turn", down)
 
-    key = binding.conversation_key(browser.session.pk)
+    key = credentials.conversation_key(browser.session.pk)
     plain = browser.client.post(
         "/say", {"text": "python monday 10", "client_id": "keep-1", "conversation": key}
     )
@@ -483,7 +496,7 @@ def test_the_page_answers_503_not_500_while_the_database_is_down(client, monkeyp
     def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("chat.binding.session_from_request", down)
+    monkeypatch.setattr("chat.credentials.session_for_binding", down)
 
     response = client.get("/")
 

@@ -28,6 +28,8 @@ pytestmark = pytest.mark.live_server
 
 # Well formed (32 characters of [A-Za-z0-9_-]), so the server looks it up, but never issued.
 NEVER_ISSUED_ID = "never-issued_0123456789abcdefABC"
+# A credential for it, so that the server has to look it up (without one it answers 404 at once).
+UNKNOWN_TOKENS = {NEVER_ISSUED_ID: "never-issued-token"}
 SLOT = {
     "day": "Monday",
     "time": "10:00-10:30",
@@ -118,6 +120,12 @@ def session_id(chat) -> str:
 
 
 @pytest.fixture
+def tokens(chat, session_id) -> dict[str, str]:
+    """The access token of ``session_id``, to hand to another client of the same session."""
+    return {session_id: chat.access_token(session_id)}
+
+
+@pytest.fixture
 def recorded_sleeps(monkeypatch) -> list[float]:
     """The client's waits between retries, recorded (and slept, at most 50 ms each).
 
@@ -158,7 +166,8 @@ def test_a_created_session_reads_back_as_the_same_state(chat):
     assert created["messages"][0]["role"] == "assistant"
     assert created["pendingMatch"] is None
     assert created["availableTutorsList"] == []
-    assert chat.get_state(created["id"]) == created
+    state = {name: value for name, value in created.items() if name != "accessToken"}
+    assert chat.get_state(created["id"]) == state  # the token is shown only at creation
     assert ChatSession.objects.filter(pk=created["id"]).exists()
 
 
@@ -345,6 +354,69 @@ def test_available_tutors_read_back_as_set_in_order(chat, session_id, tutor_ada,
     assert chat.set_available_tutors(session_id, []) == []
 
 
+# --- access tokens ----------------------------------------------------------------------------
+
+
+def test_create_session_keeps_the_token_and_sends_it_on_every_call_of_that_session(server):
+    transport = CountingTransport()
+    with ChatClient(server.url, transport=transport) as chat:
+        created = chat.create_session()
+        chat.add_message(created["id"], role="user", content="hi")
+        chat.get_state(created["id"])
+
+    token = created["accessToken"]
+    assert len(token) >= 43
+    assert chat.access_token(created["id"]) == token
+    create, *session_calls = transport.sent
+    assert "Authorization" not in create.headers
+    assert [r.headers["Authorization"] for r in session_calls] == [f"Bearer {token}"] * 2
+    assert all(token not in str(r.url) for r in transport.sent)
+
+
+def test_a_client_made_with_an_existing_id_and_token_continues_the_session(
+    server, session_id, tokens
+):
+    with ChatClient(server.url, tokens=tokens) as other:
+        other.add_message(session_id, role="user", content="from the other client")
+    with ChatClient(server.url) as third:
+        third.use_session(session_id, tokens[session_id])
+        state = third.get_state(session_id)
+
+    assert state["messages"][-1]["content"] == "from the other client"
+
+
+def test_a_client_without_the_sessions_token_gets_session_not_found(server, session_id):
+    with ChatClient(server.url) as stranger:
+        with pytest.raises(SessionNotFound):
+            stranger.get_state(session_id)
+        with pytest.raises(SessionNotFound):
+            stranger.add_message(session_id, role="assistant", content="injected")
+
+    assert not ChatMessage.objects.filter(session_id=session_id, content="injected").exists()
+
+
+def test_rotate_token_switches_this_client_and_stops_the_old_token(
+    chat, session_id, tokens, server
+):
+    new = chat.rotate_token(session_id)
+
+    assert new != tokens[session_id]
+    assert chat.access_token(session_id) == new
+    assert chat.get_state(session_id)["id"] == session_id
+    with ChatClient(server.url, tokens=tokens) as holder_of_the_old_token:
+        with pytest.raises(SessionNotFound):
+            holder_of_the_old_token.get_state(session_id)
+
+
+def test_an_error_never_shows_the_token(server, session_id, tokens):
+    with ChatClient(server.url, tokens=tokens) as chat:
+        with pytest.raises(InvalidRequest) as raised:
+            chat.set_search_criteria(session_id, {"day": "Someday"})
+
+    assert tokens[session_id] not in str(raised.value)
+    assert tokens[session_id] not in repr(raised.value)
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 
@@ -406,10 +478,14 @@ def test_a_match_naming_an_unknown_tutor_raises_invalid_request(chat, session_id
 # --- retries ----------------------------------------------------------------------------------
 
 
-def test_add_message_retried_after_a_dropped_connection_stores_one_message(server, session_id):
+def test_add_message_retried_after_a_dropped_connection_stores_one_message(
+    server, session_id, tokens
+):
     transport = DroppingTransport(method="POST")
 
-    with ChatClient(server.url, retries=2, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        server.url, retries=2, backoff=0.01, transport=transport, tokens=tokens
+    ) as chat:
         message = chat.add_message(session_id, role="user", content="book Ada on Monday")
 
     posts = [r for r in transport.sent if r.method == "POST"]
@@ -424,11 +500,13 @@ def test_add_message_retried_after_a_dropped_connection_stores_one_message(serve
 
 
 def test_a_write_without_an_idempotency_key_is_not_replayed_after_a_dropped_answer(
-    server, session_id
+    server, session_id, tokens
 ):
     transport = DroppingTransport(method="PUT")
 
-    with ChatClient(server.url, retries=3, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        server.url, retries=3, backoff=0.01, transport=transport, tokens=tokens
+    ) as chat:
         with pytest.raises(httpx.ReadError):
             chat.set_search_criteria(session_id, {"day": "Monday"})
         stored = chat.get_search_criteria(session_id)
@@ -437,20 +515,24 @@ def test_a_write_without_an_idempotency_key_is_not_replayed_after_a_dropped_answ
     assert stored["day"] == "Monday"  # it was applied once, and once only
 
 
-def test_a_write_is_retried_when_the_connection_was_refused(server, session_id):
+def test_a_write_is_retried_when_the_connection_was_refused(server, session_id, tokens):
     transport = RefusingTransport(refusals=2)
 
-    with ChatClient(server.url, retries=2, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        server.url, retries=2, backoff=0.01, transport=transport, tokens=tokens
+    ) as chat:
         stored = chat.set_search_criteria(session_id, {"day": "Tuesday"})
 
     assert len(transport.sent) == 3
     assert stored["day"] == "Tuesday"
 
 
-def test_a_refused_connection_outliving_the_retries_is_raised(server, session_id):
+def test_a_refused_connection_outliving_the_retries_is_raised(server, session_id, tokens):
     transport = RefusingTransport(refusals=5)
 
-    with ChatClient(server.url, retries=1, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        server.url, retries=1, backoff=0.01, transport=transport, tokens=tokens
+    ) as chat:
         with pytest.raises(httpx.ConnectError):
             chat.get_state(session_id)
 
@@ -462,7 +544,9 @@ def test_get_state_without_a_database_raises_service_unavailable_with_a_retry_af
 ):
     transport = CountingTransport()
 
-    with ChatClient(unavailable_server.url, retries=1, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        unavailable_server.url, retries=1, backoff=0.01, transport=transport, tokens=UNKNOWN_TOKENS
+    ) as chat:
         with pytest.raises(ServiceUnavailable) as raised:
             chat.get_state(NEVER_ISSUED_ID)
 
@@ -477,7 +561,9 @@ def test_add_message_without_a_database_retries_with_the_same_key_and_growing_wa
 ):
     transport = CountingTransport()
 
-    with ChatClient(unavailable_server.url, retries=2, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        unavailable_server.url, retries=2, backoff=0.01, transport=transport, tokens=UNKNOWN_TOKENS
+    ) as chat:
         with pytest.raises(ServiceUnavailable):
             chat.add_message(NEVER_ISSUED_ID, role="user", content="hello?")
 
@@ -489,7 +575,9 @@ def test_add_message_without_a_database_retries_with_the_same_key_and_growing_wa
 def test_other_writes_without_a_database_are_not_retried(unavailable_server, recorded_sleeps):
     transport = CountingTransport()
 
-    with ChatClient(unavailable_server.url, retries=2, backoff=0.01, transport=transport) as chat:
+    with ChatClient(
+        unavailable_server.url, retries=2, backoff=0.01, transport=transport, tokens=UNKNOWN_TOKENS
+    ) as chat:
         with pytest.raises(ServiceUnavailable):
             chat.set_search_criteria(NEVER_ISSUED_ID, {"day": "Monday"})
 
@@ -501,7 +589,9 @@ def test_a_short_retry_after_is_waited_for_instead_of_the_backoff(server, record
     transport = CountingTransport()
 
     with server_without_database(DATABASE_RETRY_AFTER="1") as unavailable:
-        with ChatClient(unavailable.url, retries=1, backoff=0.01, transport=transport) as chat:
+        with ChatClient(
+            unavailable.url, retries=1, backoff=0.01, transport=transport, tokens=UNKNOWN_TOKENS
+        ) as chat:
             with pytest.raises(ServiceUnavailable) as raised:
                 chat.get_state(NEVER_ISSUED_ID)
 

@@ -79,7 +79,9 @@ def console():
 def test_a_turns_log_lines_hold_no_email_and_no_whole_session_id(frozen_clock, log_lines):
     call_command("seed_demo", verbosity=0)
     client = Client()
-    session_id = client.post("/api/chat/sessions", content_type="application/json").json()["id"]
+    created = client.post("/api/chat/sessions", content_type="application/json").json()
+    session_id = created["id"]
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {created['accessToken']}"
     url = f"/api/chat/session/{session_id}/turns"
     for text in ["python monday 10", "1", "Sam Lee, sam.private@example.com"]:
         client.post(url, data={"text": text}, content_type="application/json")

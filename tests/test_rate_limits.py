@@ -23,7 +23,9 @@ def limits(settings):
 
 
 def new_session(client: Client) -> str:
-    return client.post("/api/chat/sessions", content_type="application/json").json()["id"]
+    created = client.post("/api/chat/sessions", content_type="application/json").json()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {created['accessToken']}"
+    return created["id"]
 
 
 def post_message(client: Client, session_id: str, text: str = "hello"):

@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import HttpResponse
 from websockets.sync.client import connect
 
-from chat import binding, store
+from chat import credentials, store
 from tests.live import DaphneServer
 
 pytestmark = [pytest.mark.live_server, pytest.mark.django_db(transaction=True)]
@@ -45,15 +45,15 @@ def servers():
 
 def signed_cookie(session_id: str) -> str:
     response = HttpResponse()
-    binding.bind_session(response, session_id)
-    return response.cookies[binding.COOKIE_NAME].value
+    credentials.set_cookie(response, credentials.BrowserBinding.new(session_id))
+    return response.cookies[credentials.cookie_name()].value
 
 
 def open_socket(server: DaphneServer, cookie: str):
     return connect(
         f"ws://127.0.0.1:{server.port}/ws/chat/",
         origin=f"http://127.0.0.1:{server.port}",
-        additional_headers={"Cookie": f"{binding.COOKIE_NAME}={cookie}"},
+        additional_headers={"Cookie": f"{credentials.cookie_name()}={cookie}"},
         proxy=None,
         open_timeout=10,
     )
@@ -86,14 +86,14 @@ def test_a_message_sent_through_one_process_appears_on_a_socket_of_the_other(ser
 
 def say(server: DaphneServer, session, cookie: str, text: str, *, expect: list[int]) -> None:
     """Send like the page does: a CSRF-checked htmx post."""
-    page = httpx.get(f"{server.url}/", headers={"Cookie": f"{binding.COOKIE_NAME}={cookie}"})
+    page = httpx.get(f"{server.url}/", headers={"Cookie": f"{credentials.cookie_name()}={cookie}"})
     assert page.status_code == 200
     csrf = page.cookies[settings.CSRF_COOKIE_NAME]
     sent = httpx.post(
         f"{server.url}/say",
-        data={"text": text, "conversation": binding.conversation_key(session.pk)},
+        data={"text": text, "conversation": credentials.conversation_key(session.pk)},
         headers={
-            "Cookie": f"{binding.COOKIE_NAME}={cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "Cookie": f"{credentials.cookie_name()}={cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
             "X-CSRFToken": csrf,
             "HX-Request": "true",
         },

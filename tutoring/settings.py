@@ -220,6 +220,23 @@ CHAT_GREETING = env_str(
 # Seconds a client is told to wait (Retry-After) when the database is unavailable.
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", default=5)
 
+# --- Chat credentials (chat/credentials.py) ---------------------------------------------------
+# A browser's chat cookie expires after this many days without a page visit …
+CHAT_COOKIE_IDLE_DAYS = env_int("CHAT_COOKIE_IDLE_DAYS", default=30)
+# … and this many days after it was first issued, visits or not.
+CHAT_COOKIE_MAX_DAYS = env_int("CHAT_COOKIE_MAX_DAYS", default=90)
+if not 1 <= CHAT_COOKIE_IDLE_DAYS <= CHAT_COOKIE_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "CHAT_COOKIE_IDLE_DAYS must be at least 1 and at most CHAT_COOKIE_MAX_DAYS."
+    )
+# Secure (HTTPS only) outside development; a Secure chat cookie is named with the __Host-
+# prefix, so no subdomain and no plain-HTTP page can set or overwrite it.
+CHAT_COOKIE_SECURE = not DEBUG
+# A "continue on another device" link can be opened for this many days after it was made.
+DEVICE_LINK_DAYS = env_int("DEVICE_LINK_DAYS", default=7)
+if DEVICE_LINK_DAYS < 1:
+    raise ImproperlyConfigured("DEVICE_LINK_DAYS must be at least 1.")
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
