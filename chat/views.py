@@ -32,6 +32,10 @@ from tutoring.ratelimits import chat_write_wait
 logger = logging.getLogger(__name__)
 
 _DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Pages that show or carry a device link's token send only the origin as Referer, so the token
+# never travels in a Referer header. Not "no-referrer": Chromium then sends "Origin: null" with
+# the pages' form posts, which Django's CSRF check refuses.
+LINK_REFERRER_POLICY = "strict-origin"
 # The largest id a row can have (a 64-bit signed integer); a larger number names nothing.
 MAX_ROW_ID = 2**63 - 1
 
@@ -311,7 +315,7 @@ def _device_page(
             qr=mark_safe(qr),  # noqa: S308 - segno's own SVG of our own URL
         )
     response = render(request, "chat/device.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_REFERRER_POLICY
     return _private(response)
 
 
@@ -362,7 +366,7 @@ def device_link_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
 
 def _link_invalid(request: HttpRequest) -> HttpResponse:
     response = render(request, "chat/link_invalid.html", {"nav": "chat"}, status=404)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_REFERRER_POLICY
     return _private(response)
 
 
@@ -387,11 +391,11 @@ def continue_on_device(request: HttpRequest, token: str) -> HttpResponse:
             return _link_invalid(request)  # revoked or expired a moment ago
         response = _see_other(reverse("chat:page"))
         credentials.set_cookie(response, BrowserBinding.new(link.session_id, link_id=link.pk))
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = LINK_REFERRER_POLICY
         return _private(response)
     context = {"already_here": already_here, "has_conversation": current is not None}
     response = render(request, "chat/continue.html", context | {"nav": "chat"})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_REFERRER_POLICY
     return _private(response)
 
 

@@ -76,7 +76,7 @@ def test_creating_a_link_shows_its_url_and_qr_code_this_once(laptop):
     assert "<svg" in html
     assert "QR code of the link" in html
     assert "shown only this once" in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     # Afterwards the page lists the link, but its URL is nowhere: only its hash is stored.
     later = laptop.get("/device").content.decode()

@@ -54,7 +54,7 @@ def test_following_a_link_shows_what_will_happen_and_switches_nothing(owner, vic
     assert '<form method="post"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'id="continue-back" href="/"' in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     assert cookie_value(victim) == cookie_before
     assert session_id_of(victim) == own_session

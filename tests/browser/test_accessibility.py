@@ -81,6 +81,63 @@ def test_the_tutors_and_device_pages_pass_axe_and_fit_the_screen(
     audit.assert_clean()
 
 
+def test_the_device_link_pages_pass_axe_and_fit_the_screen(
+    sized_page: Page, new_context: Callable[..., BrowserContext], frozen_clock
+):
+    page, audit = sized_page, Audit(sized_page)
+    width = page.viewport_size["width"]
+    open_chat(page)
+    page.goto("/device")
+    page.get_by_role("button", name="Create a link").click()
+    expect(page.get_by_role("heading", name="Your new link")).to_be_visible()
+    audit("device-new-link")
+    link = page.locator("#device-link").input_value()
+    page.goto("/device")
+    expect(page.locator(".link-list > li")).to_have_count(1)
+    audit("device-links")
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This browser already has this conversation"
+    )
+    audit("continue-own-link")
+    page.goto("/continue/not-a-link")
+    audit("link-invalid")
+    audit.assert_clean()
+
+    other = new_context(width=width, height=900 if width > NARROW else 640).new_page()
+    other_audit = Audit(other)
+    other.goto(link)
+    expect(other.get_by_role("heading", level=1)).to_have_text("Open a conversation from a link?")
+    other_audit("continue-confirm")
+    open_chat(other)
+    other.goto(link)
+    other_audit("continue-confirm-with-own-conversation")
+    other_audit.assert_clean()
+    assert console_errors(other) == []
+
+
+def test_the_link_confirmation_can_be_answered_with_the_keyboard(
+    page: Page, new_context: Callable[..., BrowserContext], frozen_clock
+):
+    open_chat(page)
+    page.goto("/device")
+    press_until_focused(page, "#device-link-create")
+    page.keyboard.press("Enter")
+    link = page.locator("#device-link").input_value()
+    other = new_context().new_page()
+    other.goto(link)
+
+    press_until_focused(other, "#continue-confirm")
+    other.keyboard.press("Enter")
+
+    open_chat(other, "/")
+    expect(other.locator("#chat-log .msg")).to_have_count(1)
+    page.goto("/device")
+    press_until_focused(page, ".link-list button")
+    page.keyboard.press("Enter")
+    expect(page.locator(".link-list > li")).to_have_count(0)
+
+
 def press_until_focused(page: Page, selector: str, key: str = "Tab", limit: int = 40) -> None:
     """Press ``key`` until the element matching ``selector`` has focus."""
     for _ in range(limit):
