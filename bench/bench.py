@@ -339,8 +339,11 @@ def migrate(database_url: str) -> None:
         raise BenchError(f"migrate failed:\n{done.stdout}{done.stderr}")
 
 
-def fill_histories(database_url: str, sizes: list[int]) -> dict[int, str]:
-    """Create one session per size with that many messages, in a child process (see below)."""
+def fill_histories(database_url: str, sizes: list[int]) -> dict[int, tuple[str, str]]:
+    """Create one session per size with that many messages, in a child process (see below).
+
+    Return ``{size: (session id, access token)}``.
+    """
     done = subprocess.run(
         [sys.executable, __file__, "--fill-history", ",".join(str(n) for n in sizes)],
         cwd=ROOT,
@@ -351,7 +354,9 @@ def fill_histories(database_url: str, sizes: list[int]) -> dict[int, str]:
     )
     if done.returncode != 0:
         raise BenchError(f"filling histories failed:\n{done.stdout}{done.stderr}")
-    return {int(size): session_id for size, session_id in json.loads(done.stdout).items()}
+    return {
+        int(size): (made["id"], made["token"]) for size, made in json.loads(done.stdout).items()
+    }
 
 
 def fill_history_main(sizes: list[int]) -> None:
@@ -359,7 +364,8 @@ def fill_history_main(sizes: list[int]) -> None:
 
     Each session gets messages with seq 1..N (contiguous, alternating roles) and
     ``last_seq = N``, inserted with ``bulk_create`` in one transaction: the state the
-    store would have left after N appends, without N round trips.
+    store would have left after N appends, without N round trips. It also gets an access
+    token (printed, with the id, for the load generator), as the API would have issued.
     """
     sys.path.insert(0, str(ROOT))
     import django
@@ -367,12 +373,16 @@ def fill_history_main(sizes: list[int]) -> None:
     django.setup()
     from django.db import connection, transaction
 
+    from chat.credentials import new_secret, secret_hash
     from chat.models import ChatMessage, ChatSession
 
     created = {}
     for size in sizes:
+        token = new_secret()
         with transaction.atomic():
-            session = ChatSession.objects.create(last_seq=size, version=size)
+            session = ChatSession.objects.create(
+                last_seq=size, version=size, access_token_hash=secret_hash(token)
+            )
             ChatMessage.objects.bulk_create(
                 (
                     ChatMessage(
@@ -385,7 +395,7 @@ def fill_history_main(sizes: list[int]) -> None:
                 ),
                 batch_size=2000,
             )
-        created[size] = session.id
+        created[size] = {"id": session.id, "token": token}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -406,6 +416,8 @@ class LoadGenerator:
         self.urls = urls
         self.errors = errors
         self.tracked: dict[str, Tracked] = {}
+        # Each session's Authorization header: its access token, as the API returned it.
+        self.auth: dict[str, dict[str, str]] = {}
         self._open: list[httpx.AsyncClient] = []
 
     def clients(self, count: int) -> list[httpx.AsyncClient]:
@@ -427,17 +439,22 @@ class LoadGenerator:
         self._open.clear()
 
     # One request, with the success/error bookkeeping; returns the response on 2xx.
+    def remember(self, session_id: str, token: str) -> None:
+        """Send ``token`` with every request for this session."""
+        self.auth[session_id] = {"Authorization": f"Bearer {token}"}
+
     async def request(
         self, phase: str, client: httpx.AsyncClient, kind: str, session_id: str
     ) -> httpx.Response | None:
         path = f"/api/chat/session/{session_id}"
+        auth = self.auth.get(session_id, {})
         try:
             if kind == "append":
                 response = await client.post(
-                    f"{path}/messages", content=APPEND_BODY, headers=JSON_HEADERS
+                    f"{path}/messages", content=APPEND_BODY, headers={**JSON_HEADERS, **auth}
                 )
             else:
-                response = await client.get(path)
+                response = await client.get(path, headers=auth)
         except Exception as exc:  # any failure is counted and shown
             self.errors.add(phase, f"{kind} {type(exc).__name__}", repr(exc))
             if kind == "append":
@@ -475,6 +492,7 @@ class LoadGenerator:
                     continue
                 state = response.json()
                 ids.append(state["id"])
+                self.remember(state["id"], state["accessToken"])
                 self.tracked[state["id"]] = Tracked(base=state["messagesPage"]["total"])
 
         await asyncio.gather(*(worker(client) for client in clients))
@@ -538,7 +556,9 @@ class LoadGenerator:
         async def worker(client: httpx.AsyncClient) -> None:
             nonlocal max_page
             for session_id, tracked in items:
-                response = await client.get(f"/api/chat/session/{session_id}")
+                response = await client.get(
+                    f"/api/chat/session/{session_id}", headers=self.auth.get(session_id, {})
+                )
                 if response.status_code != 200:
                     problems.append(f"{session_id[:6]}…: state read HTTP {response.status_code}")
                     continue
@@ -626,11 +646,16 @@ async def history_phase(
 
 
 async def measure(
-    urls: list[str], server_pids: list[int], history: dict[int, str], args, errors: Errors
+    urls: list[str],
+    server_pids: list[int],
+    history: dict[int, tuple[str, str]],
+    args,
+    errors: Errors,
 ) -> dict:
     gen = LoadGenerator(urls, errors)
-    for size, session_id in history.items():
+    for size, (session_id, token) in history.items():
         gen.tracked[session_id] = Tracked(base=size)
+        gen.remember(session_id, token)
     load = {"warmup": args.warmup, "seconds": args.seconds, "server_pids": server_pids}
     results: dict = {}
     try:
@@ -668,8 +693,9 @@ async def measure(
         await gen.close()
 
         say(f"  d. history {', '.join(f'{n:,}' for n in history)} messages …")
+        history_ids = {size: session_id for size, (session_id, _token) in history.items()}
         results["d"] = await history_phase(
-            gen, history, reads=args.history_reads, appends=args.history_appends
+            gen, history_ids, reads=args.history_reads, appends=args.history_appends
         )
         await gen.close()
 
