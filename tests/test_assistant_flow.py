@@ -48,7 +48,8 @@ class Chat:
             created = self.client.post("/api/chat/sessions", content_type="application/json")
             session_id, token = created.json()["id"], created.json()["accessToken"]
         self.session_id, self.token = session_id, token
-        self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        if token is not None:  # else the client's own chat cookie opens the session
+            self.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
     def say(self, text: str, **headers) -> str:
         response = self.send(text, **headers)
