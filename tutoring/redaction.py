@@ -30,7 +30,7 @@ _SESSION_ID = re.compile(
 )
 # Booking uids in their usual form (paths /bookings/<uid>.ics and /bookings/<uid>/cancel).
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-# "Continue on another device" tokens in paths (chat.binding): credentials for a week.
+# "Continue on another device" tokens in paths (chat.credentials): credentials until revoked.
 _DEVICE_TOKEN = re.compile(r"(/continue/)[^\s/?#]+")
 
 # C0 and C1 controls (newline, carriage return, escape …), line and paragraph separators,
