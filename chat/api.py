@@ -26,6 +26,18 @@ from chat.assistant.conversation import take_turn
 from chat.errors import error_response
 from chat.ids import SESSION_ID_PATTERN
 from chat.models import ChatSession
+from chat.responses import (
+    AvailableTutorsOut,
+    BookingInfoPartOut,
+    CreatedOut,
+    MessagePostedOut,
+    MessagesOut,
+    PendingMatchOut,
+    SearchCriteriaPartOut,
+    StateOut,
+    TokenOut,
+    TurnOut,
+)
 from chat.schemas import (
     IDEMPOTENCY_KEY,
     BookingInfoIn,
@@ -37,6 +49,7 @@ from chat.schemas import (
 )
 from tutoring.api import router as tutoring_router
 from tutoring.ratelimits import chat_write_wait
+from tutoring.schemas import MAX_SEQ, errors
 
 api = NinjaAPI(
     title="Tutoring chat API",
@@ -121,7 +134,7 @@ class BrowserCookie(AuthBase):
         return session
 
 
-router = Router(tags=["sessions"], auth=[AccessToken(), BrowserCookie()])
+router = Router(tags=["sessions"], auth=[AccessToken(), BrowserCookie()], by_alias=True)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -229,7 +242,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 @router.post(
     "/sessions",
-    response={201: dict},
+    response={201: CreatedOut, **errors(body=True)},
     auth=None,
     summary="Create a session with the greeting",
     description=(
@@ -246,6 +259,7 @@ def create_session(request: HttpRequest):
 
 @router.post(
     "/session/{session_id}/token",
+    response={200: TokenOut, **errors(403, 404, body=True)},
     summary="Replace the access token",
     description="Returns a new `accessToken`; the one used until now stops working at once.",
 )
@@ -254,7 +268,11 @@ def rotate_token(request: HttpRequest, session_id: str):
     return _no_store(_json({"accessToken": token}))
 
 
-@router.get("/session/{session_id}", summary="The session's state and latest messages")
+@router.get(
+    "/session/{session_id}",
+    response={200: StateOut, 304: None, **errors(404)},
+    summary="The session's state and latest messages",
+)
 def get_session(request: HttpRequest, session_id: str):
     session = _authorised(request)
     if request.headers.get("If-None-Match") == _etag(session.version):
@@ -264,7 +282,11 @@ def get_session(request: HttpRequest, session_id: str):
     return _json(state.session_state_json(session), version=session.version)
 
 
-@router.patch("/session/{session_id}", summary="Change some state parts at once")
+@router.patch(
+    "/session/{session_id}",
+    response={200: StateOut, **errors(403, 404, 412, body=True)},
+    summary="Change some state parts at once",
+)
 def patch_session(request: HttpRequest, session_id: str, patch: StatePatch):
     given = patch.model_fields_set
     with _write(request, session_id) as write:
@@ -279,13 +301,21 @@ def patch_session(request: HttpRequest, session_id: str, patch: StatePatch):
     return _state_response(session_id)
 
 
-@router.delete("/session/{session_id}", response={204: None}, summary="Delete the session")
+@router.delete(
+    "/session/{session_id}",
+    response={204: None, **errors(403, 404, 412)},
+    summary="Delete the session",
+)
 def delete_session(request: HttpRequest, session_id: str):
     store.session_delete(_checked_id(session_id), expected_version=_expected_version(request))
     return HttpResponse(status=204)
 
 
-@router.post("/session/{session_id}/reset", summary="Back to the greeting-only state")
+@router.post(
+    "/session/{session_id}/reset",
+    response={200: StateOut, **errors(403, 404, 412, body=True)},
+    summary="Back to the greeting-only state",
+)
 def reset_session(request: HttpRequest, session_id: str):
     with _write(request, session_id) as write:
         write.reset()
@@ -296,12 +326,16 @@ def reset_session(request: HttpRequest, session_id: str):
 
 
 class MessagesQuery(Schema):
-    after: int | None = Field(default=None, ge=0)
-    before: int | None = Field(default=None, ge=1)
-    limit: int = Field(default=50, ge=1)
+    after: int | None = Field(default=None, ge=0, le=MAX_SEQ)
+    before: int | None = Field(default=None, ge=1, le=MAX_SEQ)
+    limit: int = Field(default=50, ge=1, le=MAX_SEQ)
 
 
-@router.get("/session/{session_id}/messages", summary="Messages in seq order, a page at a time")
+@router.get(
+    "/session/{session_id}/messages",
+    response={200: MessagesOut, **errors(404)},
+    summary="Messages in seq order, a page at a time",
+)
 def list_messages(request: HttpRequest, session_id: str, query: Query[MessagesQuery]):
     if query.after is not None and query.before is not None:
         raise HttpError(400, "Give after or before, not both.")
@@ -322,7 +356,15 @@ def list_messages(request: HttpRequest, session_id: str, query: Query[MessagesQu
     )
 
 
-@router.post("/session/{session_id}/messages", response={201: dict}, summary="Append a message")
+@router.post(
+    "/session/{session_id}/messages",
+    response={
+        201: MessagePostedOut,
+        200: MessagePostedOut,
+        **errors(403, 404, 409, 412, 429, body=True),
+    },
+    summary="Append a message (200 with Idempotent-Replayed: true for a retry)",
+)
 def post_message(request: HttpRequest, session_id: str, message: MessageIn):
     _enforce_rate_limit(request, session_id)
     stored, created, version = store.session_append_message(
@@ -357,7 +399,9 @@ class TurnIn(InputModel):
 
 
 @router.post(
-    "/session/{session_id}/turns", summary="The student says something; the assistant answers"
+    "/session/{session_id}/turns",
+    response={201: TurnOut, 200: TurnOut, **errors(403, 404, 409, 412, 429, body=True)},
+    summary="The student says something; the assistant answers (200 for a retry)",
 )
 def post_turn(request: HttpRequest, session_id: str, turn: TurnIn):
     _enforce_rate_limit(request, session_id)
@@ -384,62 +428,102 @@ def post_turn(request: HttpRequest, session_id: str, turn: TurnIn):
 # --- state parts ------------------------------------------------------------------------------
 
 
-@router.get("/session/{session_id}/pending-match", summary="The pending match")
+@router.get(
+    "/session/{session_id}/pending-match",
+    response={200: PendingMatchOut, **errors(404)},
+    summary="The pending match",
+)
 def get_pending_match(request: HttpRequest, session_id: str):
     return _part_response(session_id, store.PART_PENDING_MATCH, _authorised(request))
 
 
-@router.put("/session/{session_id}/pending-match", summary="Replace the pending match")
+@router.put(
+    "/session/{session_id}/pending-match",
+    response={200: PendingMatchOut, **errors(403, 404, 412, body=True)},
+    summary="Replace the pending match",
+)
 def put_pending_match(request: HttpRequest, session_id: str, match: Match):
     with _write(request, session_id) as write:
         write.set_pending_match(match)
     return _part_response(session_id, store.PART_PENDING_MATCH)
 
 
-@router.delete("/session/{session_id}/pending-match", summary="Clear the pending match")
+@router.delete(
+    "/session/{session_id}/pending-match",
+    response={200: PendingMatchOut, **errors(403, 404, 412)},
+    summary="Clear the pending match",
+)
 def delete_pending_match(request: HttpRequest, session_id: str):
     with _write(request, session_id) as write:
         write.set_pending_match(None)
     return _part_response(session_id, store.PART_PENDING_MATCH)
 
 
-@router.get("/session/{session_id}/booking-info", summary="The booking in progress")
+@router.get(
+    "/session/{session_id}/booking-info",
+    response={200: BookingInfoPartOut, **errors(404)},
+    summary="The booking in progress",
+)
 def get_booking_info(request: HttpRequest, session_id: str):
     return _part_response(session_id, store.PART_BOOKING_INFO, _authorised(request))
 
 
-@router.put("/session/{session_id}/booking-info", summary="Replace the booking in progress")
+@router.put(
+    "/session/{session_id}/booking-info",
+    response={200: BookingInfoPartOut, **errors(403, 404, 412, body=True)},
+    summary="Replace the booking in progress",
+)
 def put_booking_info(request: HttpRequest, session_id: str, info: BookingInfoIn):
     with _write(request, session_id) as write:
         write.set_booking_info(info)
     return _part_response(session_id, store.PART_BOOKING_INFO)
 
 
-@router.delete("/session/{session_id}/booking-info", summary="Clear the booking in progress")
+@router.delete(
+    "/session/{session_id}/booking-info",
+    response={200: BookingInfoPartOut, **errors(403, 404, 412)},
+    summary="Clear the booking in progress",
+)
 def delete_booking_info(request: HttpRequest, session_id: str):
     with _write(request, session_id) as write:
         write.set_booking_info(None)
     return _part_response(session_id, store.PART_BOOKING_INFO)
 
 
-@router.get("/session/{session_id}/search-criteria", summary="The last search")
+@router.get(
+    "/session/{session_id}/search-criteria",
+    response={200: SearchCriteriaPartOut, **errors(404)},
+    summary="The last search",
+)
 def get_search_criteria(request: HttpRequest, session_id: str):
     return _part_response(session_id, store.PART_SEARCH_CRITERIA, _authorised(request))
 
 
-@router.put("/session/{session_id}/search-criteria", summary="Replace the last search")
+@router.put(
+    "/session/{session_id}/search-criteria",
+    response={200: SearchCriteriaPartOut, **errors(403, 404, 412, body=True)},
+    summary="Replace the last search",
+)
 def put_search_criteria(request: HttpRequest, session_id: str, criteria: SearchCriteriaIn):
     with _write(request, session_id) as write:
         write.set_search_criteria(criteria)
     return _part_response(session_id, store.PART_SEARCH_CRITERIA)
 
 
-@router.get("/session/{session_id}/available-tutors", summary="The tutors last shown")
+@router.get(
+    "/session/{session_id}/available-tutors",
+    response={200: AvailableTutorsOut, **errors(404)},
+    summary="The tutors last shown",
+)
 def get_available_tutors(request: HttpRequest, session_id: str):
     return _part_response(session_id, store.PART_AVAILABLE_TUTORS, _authorised(request))
 
 
-@router.put("/session/{session_id}/available-tutors", summary="Replace the tutors last shown")
+@router.put(
+    "/session/{session_id}/available-tutors",
+    response={200: AvailableTutorsOut, **errors(403, 404, 412, body=True)},
+    summary="Replace the tutors last shown",
+)
 def put_available_tutors(request: HttpRequest, session_id: str, tutors: list[Match]):
     if len(tutors) > 20:
         raise HttpError(400, "At most 20 tutors can be shown at once.")
@@ -455,11 +539,20 @@ api.add_router("", tutoring_router)
 # --- errors ---------------------------------------------------------------------------------
 
 
+def _field_name(loc: tuple) -> str:
+    """Return the field as the client names it: ``text``, not ninja's ``body.turn.text``."""
+    if loc[:1] == ("body",):
+        loc = loc[2:]  # "body" and the view's parameter name
+    elif loc[:1] in (("query",), ("path",), ("header",)):
+        loc = loc[1:]
+    return ".".join(str(part) for part in loc)
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",)),
+            "field": _field_name(tuple(error.get("loc", ()))),
             "problem": error.get("msg", "is invalid"),
         }
         for error in exc.errors

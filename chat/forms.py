@@ -14,24 +14,28 @@ from django.utils.translation import gettext_lazy
 
 from chat.models import BookingStep
 from chat.schemas import IDEMPOTENCY_KEY
+from tutoring.schemas import MAX_ID, MAX_SEQ, unstorable_character
 
 # Steps where an empty answer means "skip".
 _SKIPPABLE = {BookingStep.STUDENT_ID, BookingStep.ADDITIONAL_NOTES}
 
 
 class SayForm(forms.Form):
-    text = forms.CharField(required=False, strip=True)
-    answer = forms.CharField(required=False, strip=True)
-    name = forms.CharField(required=False, strip=True, max_length=200)
-    email = forms.CharField(required=False, strip=True, max_length=254)
-    other_course = forms.CharField(required=False, strip=True, max_length=40)
+    # Labels name a field in an error ("Name: Null characters are not allowed.").
+    text = forms.CharField(required=False, strip=True, label=gettext_lazy("Message"))
+    answer = forms.CharField(required=False, strip=True, label=gettext_lazy("Answer"))
+    name = forms.CharField(required=False, strip=True, max_length=200, label=gettext_lazy("Name"))
+    email = forms.CharField(required=False, strip=True, max_length=254, label=gettext_lazy("Email"))
+    other_course = forms.CharField(
+        required=False, strip=True, max_length=40, label=gettext_lazy("Other class")
+    )
     skip = forms.BooleanField(required=False)
     step = forms.ChoiceField(required=False, choices=[("", "")] + BookingStep.choices)
     client_id = forms.CharField(required=False, max_length=100)
     # The state version the panel showed; a choice made on an older panel is refused.
-    version = forms.IntegerField(required=False, min_value=1)
+    version = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     # The highest message number the page has; the answer starts after it.
-    after = forms.IntegerField(required=False, min_value=0)
+    after = forms.IntegerField(required=False, min_value=0, max_value=MAX_SEQ)
     conversation = forms.CharField(required=False, max_length=64)
 
     error_messages = {
@@ -39,6 +43,7 @@ class SayForm(forms.Form):
         "too_long": gettext_lazy(
             "That message is too long: please keep it under %(limit)s characters."
         ),
+        "unstorable": gettext_lazy("Your message can't contain %(character)s."),
     }
 
     def clean_client_id(self) -> str | None:
@@ -48,6 +53,10 @@ class SayForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if self.errors:
+            # A field was refused (Django's CharField refuses NUL): that is what to report,
+            # not an empty message composed without it.
+            return data
         message = self.compose(data)
         data["message"] = message
         if not message:
@@ -56,6 +65,16 @@ class SayForm(forms.Form):
         if len(message) > limit:
             raise forms.ValidationError(
                 self.error_messages["too_long"], code="too_long", params={"limit": limit}
+            )
+        # The composed words include raw values no field checked (the ``courses`` boxes).
+        # Lone surrogates cannot arrive here: Django decodes a form post's invalid UTF-8
+        # (which is all a surrogate can be on the wire) as U+FFFD.
+        character = unstorable_character(message)
+        if character is not None:
+            raise forms.ValidationError(
+                self.error_messages["unstorable"],
+                code="unstorable",
+                params={"character": character},
             )
         return data
 
@@ -87,5 +106,10 @@ class SayForm(forms.Form):
 
     @property
     def first_error(self) -> str:
+        """Return the error to show: the form's own, else the first field's, named."""
         errors = self.non_field_errors()
-        return errors[0] if errors else _("Please check your message and send it again.")
+        if errors:
+            return errors[0]
+        for name, field_errors in self.errors.items():
+            return f"{self.fields[name].label or name}: {field_errors[0]}"
+        return _("Please check your message and send it again.")

@@ -1,8 +1,9 @@
 """Validated shapes of a session's state parts and of message input.
 
 These are the contract of DESIGN.md ("Shapes of the state parts"), in camelCase on the
-wire. Every input model forbids unknown keys and coerces nothing: a number sent as a
-string is an error, not a guess. The store accepts only these validated objects.
+wire. Every input model forbids unknown keys, coerces nothing (a number sent as a string is
+an error, not a guess) and refuses text a database cannot store (``tutoring.schemas``). The
+store accepts only these validated objects.
 """
 
 import re
@@ -10,12 +11,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator, model_validator
 
 from chat.models import BookingDraft, Mode, PartOfDay, Weekday
 from tutoring import answers
 from tutoring.models import normalise_course_code
+from tutoring.schemas import MAX_ID, InputModel
 
 WeekdayName = Literal[tuple(Weekday.values)]  # type: ignore[valid-type]
 ModeName = Literal[tuple(Mode.values)]  # type: ignore[valid-type]
@@ -27,16 +28,10 @@ ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 
 
-class InputModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True
-    )
-
-
 class TutorRef(InputModel):
     """A tutor as the state shows one; only ``id`` is trusted, the rest is re-read."""
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_ID)
     name: ShortText | None = None
     pronouns: ShortText | None = None
     bio: LongText | None = None
@@ -47,7 +42,8 @@ class Slot(InputModel):
     day: WeekdayName
     time: Annotated[str, Field(pattern=rf"^{_HHMM}-{_HHMM}$")]
     mode: ModeName
-    start: str | None = None
+    # Required: a slot is booked by its start, and every slot the assistant offers has one.
+    start: str
 
     @field_validator("time")
     @classmethod
@@ -59,15 +55,16 @@ class Slot(InputModel):
 
     @field_validator("start")
     @classmethod
-    def _is_aware_iso_datetime(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+    def _is_aware_iso_datetime(cls, value: str) -> str:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError("must be an ISO 8601 date and time") from None
         if parsed.utcoffset() is None:
             raise ValueError("must include a UTC offset")
+        if not datetime.min.year < parsed.year < datetime.max.year:
+            # One year of margin: the slot's end and its UTC time must still be dates.
+            raise ValueError("must be a date between the years 2 and 9998")
         return parsed.isoformat()
 
 

@@ -2,6 +2,7 @@
 
 A ninja ``Router`` that the project's API mounts. Errors are raised as ninja ``HttpError``
 (or fail schema validation); the API's handlers turn both into ``{"error", "message"}``.
+Views answer JSON themselves; the ``response`` schemas document it (tutoring.schemas).
 """
 
 import datetime
@@ -9,28 +10,31 @@ import re
 from typing import Annotated, Literal
 
 from django.db.models.functions import Lower
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator
 
 from tutoring.matching import Wish, tutor_json, tutors_match
 from tutoring.models import Mode, PartOfDay, Subject, Tutor, Weekday
+from tutoring.schemas import (
+    MAX_ID,
+    DirectoryTutorOut,
+    InputModel,
+    MatchResultOut,
+    TutorListOut,
+    errors,
+)
 
-router = Router(tags=["tutors"])
+router = Router(tags=["tutors"], by_alias=True)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-class MatchIn(BaseModel):
+class MatchIn(InputModel):
     """What the student wishes; every key is optional, unknown keys are refused."""
-
-    model_config = ConfigDict(
-        extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True
-    )
 
     skill: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=20
@@ -82,22 +86,36 @@ def _directory_json(tutor: Tutor) -> dict:
     }
 
 
-@router.get("/tutors", summary="Active tutors with their subjects and weekly availability")
-def list_tutors(request: HttpRequest) -> dict:
-    return {"tutors": [_directory_json(tutor) for tutor in _active_tutors().order_by("name")]}
+@router.get(
+    "/tutors",
+    response={200: TutorListOut, **errors()},
+    summary="Active tutors with their subjects and weekly availability",
+)
+def list_tutors(request: HttpRequest) -> JsonResponse:
+    tutors = [_directory_json(tutor) for tutor in _active_tutors().order_by("name")]
+    return JsonResponse({"tutors": tutors})
 
 
-@router.get("/tutors/{int:tutor_id}", summary="One active tutor")
-def get_tutor(request: HttpRequest, tutor_id: int) -> dict:
-    tutor = _active_tutors().filter(pk=tutor_id).first()
+@router.get(
+    "/tutors/{int:tutor_id}",
+    response={200: DirectoryTutorOut, **errors(404)},
+    summary="One active tutor",
+)
+def get_tutor(request: HttpRequest, tutor_id: int) -> JsonResponse:
+    # An id no column can hold names no tutor: the same 404 as any unknown id.
+    tutor = _active_tutors().filter(pk=tutor_id).first() if tutor_id <= MAX_ID else None
     if tutor is None:
         raise HttpError(404, _("There is no tutor with that id."))
-    return _directory_json(tutor)
+    return JsonResponse(_directory_json(tutor))
 
 
-@router.post("/match", summary="Tutors and free sessions that fit a wish, best first")
-def match(request: HttpRequest, wish: MatchIn) -> dict:
-    return tutors_match(_wish(wish)).as_json()
+@router.post(
+    "/match",
+    response={200: MatchResultOut, **errors(body=True)},
+    summary="Tutors and free sessions that fit a wish, best first",
+)
+def match(request: HttpRequest, wish: MatchIn) -> JsonResponse:
+    return JsonResponse(tutors_match(_wish(wish)).as_json())
 
 
 def _wish(given: MatchIn) -> Wish:

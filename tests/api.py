@@ -1,0 +1,44 @@
+"""Talking to the JSON API as a client does, with the one helper that knows how to open a session.
+
+``open_session`` creates a session and returns its id with the headers every request about it
+must carry. Tests that act as the session's owner send those headers; when the credential
+changes, only this module changes.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.test import Client
+
+
+@dataclass(frozen=True)
+class ApiSession:
+    id: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return f"/api/chat/session/{self.id}"
+
+
+def send(client: Client, method: str, path: str, body=None, *, headers=None, **extra):
+    """Send ``body`` as JSON (a str or bytes as is; None: no body) with ``headers``."""
+    if body is None:
+        data = ""
+    elif isinstance(body, (str, bytes)):
+        data = body
+    else:
+        data = json.dumps(body)
+    return getattr(client, method.lower())(
+        path,
+        data=data,
+        content_type="application/json",
+        headers={**(headers or {}), **extra},
+    )
+
+
+def open_session(client: Client) -> ApiSession:
+    """Create a session through the API; return its id and the headers its owner sends."""
+    response = send(client, "post", "/api/chat/sessions")
+    assert response.status_code == 201, response.content[:300]
+    return ApiSession(id=response.json()["id"])
