@@ -89,15 +89,39 @@ def previous_step(step: str) -> str | None:
     return STEPS[index - 1] if index > 0 else None
 
 
+# The answers a step must leave behind; the other steps may be skipped.
+_REQUIRED = {
+    "name-email": ("studentName", "studentEmail"),
+    "ccsf-email": ("ccsfEmail",),
+    "allow-others": ("allowOtherStudents",),
+    "specific-help": ("specificHelp",),
+}
+
+
+def first_missing_step(form: dict) -> str | None:
+    """Return the first step whose required answer is missing, or None when all are there."""
+    for step in STEPS:
+        if any(form.get(field) in (None, "") for field in _REQUIRED.get(step, ())):
+            return step
+    return None
+
+
 def is_filled(form: dict) -> bool:
     """Return whether every required answer is there (a slot change can skip to confirm)."""
-    return bool(
-        form.get("studentName")
-        and form.get("studentEmail")
-        and form.get("ccsfEmail")
-        and form.get("allowOtherStudents") is not None
-        and form.get("specificHelp")
-    )
+    return first_missing_step(form) is None
+
+
+def at_first_missing(form: dict) -> dict:
+    """Return ``form`` moved back to its first missing answer when its step is past it.
+
+    A form written through the JSON API may stand at any step with any answers missing;
+    the questions then resume where the first answer is missing.
+    """
+    missing = first_missing_step(form)
+    if form["step"] in STEPS and missing is not None:
+        if STEPS.index(missing) < STEPS.index(form["step"]):
+            return {**form, "step": missing}
+    return form
 
 
 def question(step: str) -> str:

@@ -43,7 +43,7 @@ from tutoring.booking import (
     booking_label,
 )
 from tutoring.matching import MatchResult, OfferedSlot, Wish, tutors_match
-from tutoring.models import Booking
+from tutoring.models import WEEKDAY_NAMES, Booking
 from tutoring.reports import record_unmet_search
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ class Conversation:
         self.session = write.session
         self.now = center_now()
         matches = state.session_matches(self.session)
+        self.inactive_tutors = {m.tutor_id for m in matches if not m.tutor.is_active}
         self.pending: dict | None = state.pending_match_json(matches)
         self.shown: list[dict] = state.available_tutors_json(matches)
         self.criteria: dict | None = state.search_criteria_json(
@@ -145,9 +146,43 @@ class Conversation:
             heard.intent,
             extra={"intent": str(heard.intent), "step": (self.form or {}).get("step")},
         )
+        self._tidy()
         reply = self._respond(heard)
         self.write.set_assistant_context(self.context)
         return reply
+
+    def _tidy(self) -> None:
+        """Bring a state any API client may have written back to one the rules below expect.
+
+        The JSON API changes each part on its own: a form at any step with answers missing,
+        the pending match deleted mid-form, a list of tutors without an offer, a search
+        changed under a remembered date, a tutor deactivated after being offered. Each is
+        mapped to the nearest state a conversation reaches by itself, and stored.
+        """
+        keep = lambda match: match["tutor"]["id"] not in self.inactive_tutors  # noqa: E731
+        pending = self.pending if self.pending is not None and keep(self.pending) else None
+        self._set_offers(pending, [match for match in self.shown if keep(match)])
+        if self._form_open():
+            form = {**form_steps.at_first_missing(self.form)}
+            if self.pending is None:
+                # A time is booked with the tutor who offered it; without the offer, pick again.
+                form["slot"] = None
+            if form != self.form:
+                self._save_form(form)
+        expecting = self.context.get("expecting")
+        stale = {
+            EXPECT_SWITCH: not self._form_open(),
+            EXPECT_SLOT: self.pending is None,
+            EXPECT_TUTOR: not self.shown,
+        }
+        if stale.get(expecting):
+            self.context["expecting"] = None
+            self.context.pop("switchTo", None)
+        if self._form_open() and self.form["slot"] is None and self.pending is not None:
+            self.context["expecting"] = EXPECT_SLOT  # the form waits for one of the offered times
+        on_date, day = self.context.get("onDate"), (self.criteria or {}).get("day")
+        if on_date and day and WEEKDAY_NAMES[datetime.date.fromisoformat(on_date).weekday()] != day:
+            self.context["onDate"] = None
 
     def _respond(self, heard: Understanding) -> Reply:
         intent = heard.intent
@@ -165,8 +200,10 @@ class Conversation:
             return Reply(_help_text())
         if self.context.get("expecting") == EXPECT_SWITCH:
             return self._answer_switch(heard)
-        if self._form_open():
+        if self._form_open() and (self.form["slot"] or intent in (Intent.CANCEL, Intent.BACK)):
             return self._answer_form(heard)
+        # A form without a time (its offer was deleted or replaced) is answered like no form
+        # until a time is picked; _start_form then keeps its answers.
         if intent == Intent.OTHER_TUTORS:
             return self._other_tutors(heard)
         if self.context.get("expecting") == EXPECT_SLOT and self.pending:
@@ -185,6 +222,8 @@ class Conversation:
             return Reply(_("You're welcome! Anything else I can help with?"))
         if intent == Intent.BACK and self.pending:
             return self._offer(self.pending, intro=_("Here are the open times again."))
+        if self._form_open():
+            return self._find_time()
         return Reply(
             _(
                 "Sorry, I didn't catch that. Tell me a subject or class and when you're free, "
@@ -364,11 +403,6 @@ class Conversation:
             return Reply(_("Okay, I've stopped the booking; nothing was booked."))
         if heard.intent == Intent.BACK:
             return self._back(form)
-        if form["slot"] is None:
-            picked = self._picked_slot(heard) if self.pending else None
-            if picked is None:
-                return self._offer(self.pending, intro=_("Please pick one of these times:"))
-            return self._start_form(picked)
         if step == "confirm":
             answer = parse_yes_no(heard.text)
             if answer is True:
@@ -385,10 +419,10 @@ class Conversation:
             reviewing=bool(self.context.get("reviewing")),
         )
         if answer.error is None:
-            self._save_form(answer.form)
-            if answer.form["step"] == "confirm":
-                return Reply(self._summary(answer.form))
-            return Reply(self._ask(answer.form["step"]))
+            self._save_form(form_steps.at_first_missing(answer.form))
+            if self.form["step"] == "confirm":
+                return Reply(self._summary(self.form))
+            return Reply(self._ask(self.form["step"]))
         if heard.intent in (Intent.SEARCH, Intent.OTHER_TUTORS) and heard.request.subjects:
             # A new search in the middle of a booking: ask before dropping the form.
             self.context["expecting"] = EXPECT_SWITCH
@@ -402,11 +436,27 @@ class Conversation:
             )
         return Reply(f"{answer.error}\n{self._ask(step)}")
 
+    def _find_time(self) -> Reply:
+        """Answer a form that has no time yet: offer times (again), or ask what to search."""
+        if self.pending is not None:
+            return self._offer(self.pending, intro=_("Please pick one of these times first:"))
+        if self.criteria is not None and self.criteria.get("skill"):
+            return self._present(tutors_match(self._wish(), now=self.now))
+        self.context["expecting"] = EXPECT_SUBJECT
+        return Reply(
+            _(
+                "Let's find a time first: which subject or class would you like help with, "
+                "and when? Your answers so far are kept."
+            )
+        )
+
     def _back(self, form: dict) -> Reply:
         previous = form_steps.previous_step(form["step"])
-        if previous is None or form["slot"] is None:
+        if previous is None or form["slot"] is None or self.pending is None:
             self.write.set_booking_info(None)
             self.form = None
+            if self.pending is None:
+                return self._stop_offering()
             return self._offer(self.pending, intro=_("Okay, back to the open times."))
         form = {**form, "step": previous}
         self._save_form(form)
