@@ -76,7 +76,7 @@ def parse_resume(text: str | None) -> int | None:
     """Return ``after`` of a valid resume message, else None."""
     try:
         message = json.loads(text or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         return None
     if not isinstance(message, dict) or message.get("type") != "resume":
         return None

@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from chat import binding
+from chat.consumers import parse_resume
 from chat.models import BookingDraft, ChatMessage, SearchCriteria, SessionMatch
 from tests.api import open_session, send
+from tutoring.models import Subject
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +282,38 @@ def test_numbers_past_any_column_in_a_form_post_are_refused(page):
 
     assert response.status_code == 422
     assert messages_of(page) == []
+
+
+# --- staff forms ---------------------------------------------------------------------------------
+
+
+def test_a_nul_in_a_subjects_aliases_is_refused_in_the_admin(client, staff_user):
+    client.force_login(staff_user)
+    form = {
+        "name": "Klingon",
+        "aliases": '["tlh", "a\\u0000b"]',
+        "courses-TOTAL_FORMS": "0",
+        "courses-INITIAL_FORMS": "0",
+    }
+
+    response = client.post("/admin/tutoring/subject/add/", form)
+
+    assert response.status_code == 200
+    assert "can&#x27;t contain the NUL character" in response.content.decode()
+    assert not Subject.objects.filter(name="Klingon").exists()
+
+
+# --- the WebSocket ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"type": "resume", "after": ' + "9" * 5000 + "}",
+        '{"type": "resume", "after": "\\ud800"}',
+        '{"type": "resume", "after": 1e999}',
+    ],
+)
+def test_a_hostile_resume_frame_is_ignored(frame):
+    assert parse_resume(frame) is None

@@ -6,10 +6,12 @@ the student), never by saving rows here. The report is a read-only admin view.
 
 import io
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -30,8 +32,41 @@ from tutoring.exports import bookings_csv_write, bookings_for_export
 from tutoring.models import AvailabilitySlot, Booking, Course, Subject, Tutor, UnmetSearch
 from tutoring.periods import center_today
 from tutoring.reports import staff_report
+from tutoring.schemas import unstorable_character
 
 MAX_REPORT_WEEKS = 52
+
+
+def _strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.items() for part in item for text in _strings_in(part)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings_in(item)]
+    return []
+
+
+class StorableJSONField(forms.JSONField):
+    """A JSON form field refusing text no database stores (``"\u0000"`` breaks jsonb).
+
+    Text fields need nothing: Django's ``CharField`` already refuses NUL, and a form post
+    cannot carry a lone surrogate (invalid UTF-8 is read as U+FFFD).
+    """
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        for text in _strings_in(value):
+            character = unstorable_character(text)
+            if character is not None:
+                raise ValidationError(
+                    _("Text here can't contain %(character)s."),
+                    code="unstorable",
+                    params={"character": character},
+                )
+
+
+_STORABLE_JSON = {models.JSONField: {"form_class": StorableJSONField}}
 
 
 class CourseInline(admin.TabularInline):
@@ -44,6 +79,7 @@ class SubjectAdmin(admin.ModelAdmin):
     list_display = ["name", "aliases", "course_codes", "tutor_count"]
     search_fields = ["name", "aliases", "courses__code"]
     inlines = [CourseInline]
+    formfield_overrides = _STORABLE_JSON
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subject]:
         return (
@@ -123,6 +159,7 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "start"
     ordering = ["-start"]
+    formfield_overrides = _STORABLE_JSON
     # When, with whom and the status change only through tutoring.booking (the actions),
     # which keep the slot rules and email the student; staff may fix a student's details.
     readonly_fields = [
