@@ -37,8 +37,12 @@ def send(client: Client, method: str, path: str, body=None, *, headers=None, **e
     )
 
 
-def open_session(client: Client) -> ApiSession:
-    """Create a session through the API; return its id and the headers its owner sends."""
-    response = send(client, "post", "/api/chat/sessions")
+def session_created(response) -> ApiSession:
+    """Return the session a ``201`` from ``POST /api/chat/sessions`` created, as its owner."""
     assert response.status_code == 201, response.content[:300]
     return ApiSession(id=response.json()["id"])
+
+
+def open_session(client: Client) -> ApiSession:
+    """Create a session through the API; return its id and the headers its owner sends."""
+    return session_created(send(client, "post", "/api/chat/sessions"))
