@@ -49,7 +49,7 @@ from tutoring.models import Mode, PartOfDay, Tutor, Weekday
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 32
 STEPS = 50
 
 SESSIONS = "/api/chat/sessions"
