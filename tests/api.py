@@ -1,8 +1,8 @@
 """Talking to the JSON API as a client does, with the one helper that knows how to open a session.
 
 ``open_session`` creates a session and returns its id with the headers every request about it
-must carry. Tests that act as the session's owner send those headers; when the credential
-changes, only this module changes.
+must carry (its access token, ``Authorization: Bearer``). Tests that act as the session's
+owner send those headers; when the credential changes, only this module changes.
 """
 
 import json
@@ -37,10 +37,21 @@ def send(client: Client, method: str, path: str, body=None, *, headers=None, **e
     )
 
 
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def session_created(response) -> ApiSession:
     """Return the session a ``201`` from ``POST /api/chat/sessions`` created, as its owner."""
     assert response.status_code == 201, response.content[:300]
-    return ApiSession(id=response.json()["id"])
+    body = response.json()
+    return ApiSession(id=body["id"], headers=bearer(body["accessToken"]))
+
+
+def token_rotated(session: ApiSession, response) -> None:
+    """Carry the token a ``200`` from ``POST …/token`` returned from now on."""
+    assert response.status_code == 200, response.content[:300]
+    session.headers.update(bearer(response.json()["accessToken"]))
 
 
 def open_session(client: Client) -> ApiSession:

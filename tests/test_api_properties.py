@@ -43,7 +43,7 @@ from ninja.responses import NinjaJSONEncoder
 from chat import render, state
 from chat.api import api
 from chat.models import BookingStep
-from tests.api import ApiSession, send, session_created
+from tests.api import ApiSession, send, session_created, token_rotated
 from tutoring.matching import Wish, tutors_match
 from tutoring.models import Mode, PartOfDay, Tutor, Weekday
 
@@ -369,6 +369,33 @@ class ApiMachine(RuleBasedStateMachine):
         self.request("PATCH", SESSION, self.path(session), patch, headers=headers)
         self.renders(session)
 
+    @rule(session=sessions)
+    def rotate_token(self, session):
+        path = f"{self.path(session)}/token"
+        response = self.request("POST", f"{SESSION}/token", path, headers=session.headers)
+        token_rotated(session, response)
+
+    @rule(
+        session=sessions,
+        target_path=st.sampled_from(
+            [
+                ("GET", SESSION, ""),
+                ("DELETE", SESSION, ""),
+                ("GET", f"{SESSION}/booking-info", "/booking-info"),
+                ("POST", f"{SESSION}/turns", "/turns"),
+                ("POST", f"{SESSION}/token", "/token"),
+            ]
+        ),
+        credential=st.sampled_from([{}, {"Authorization": "Bearer wrong"}, {"Cookie": "x=1"}]),
+    )
+    def id_alone(self, session, target_path, credential):
+        """The id with no credential, or a wrong one: the same 404 as an unknown id."""
+        method, template, suffix = target_path
+        path = f"{self.path(session)}{suffix}"
+        body = {"text": "cancel my booking"} if method == "POST" else None
+        response = self.request(method, template, path, body, headers=credential)
+        assert response.status_code == 404, response.content[:300]
+
     @rule(session=consumes(sessions), if_match=IF_MATCH)
     def delete_session(self, session, if_match):
         response = self.request(
@@ -553,6 +580,7 @@ RULES = {
     ("PATCH", SESSION): ApiMachine.patch_state,
     ("DELETE", SESSION): ApiMachine.delete_session,
     ("POST", f"{SESSION}/reset"): ApiMachine.reset,
+    ("POST", f"{SESSION}/token"): ApiMachine.rotate_token,
     ("GET", f"{SESSION}/messages"): ApiMachine.list_messages,
     ("POST", f"{SESSION}/messages"): ApiMachine.post_message,
     ("POST", f"{SESSION}/turns"): ApiMachine.say,

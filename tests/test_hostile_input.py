@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from chat import binding
+from chat import credentials
 from chat.consumers import parse_resume
 from chat.models import BookingDraft, ChatMessage, SearchCriteria, SessionMatch
 from tests.api import open_session, send
@@ -223,10 +223,15 @@ def page(frozen_clock) -> Client:
     return client
 
 
+def session_id_of(client: Client) -> str:
+    cookie = client.cookies[credentials.cookie_name()].value
+    return credentials.binding_from_cookie(cookie).session_id
+
+
 def say(client: Client, body: str | dict, **kwargs):
     """Post ``/say`` like the page does (over htmx); a str is sent as a raw urlencoded body."""
-    session_id = binding.session_id_from_cookie(client.cookies[binding.COOKIE_NAME].value)
-    conversation = binding.conversation_key(session_id)
+    session_id = session_id_of(client)
+    conversation = credentials.conversation_key(session_id)
     headers = {"HX-Request": "true"}
     if isinstance(body, str):
         raw = f"conversation={conversation}&{body}"
@@ -237,7 +242,7 @@ def say(client: Client, body: str | dict, **kwargs):
 
 
 def messages_of(client: Client) -> list[str]:
-    session_id = binding.session_id_from_cookie(client.cookies[binding.COOKIE_NAME].value)
+    session_id = session_id_of(client)
     return list(
         ChatMessage.objects.filter(session_id=session_id, role="user").values_list(
             "content", flat=True
