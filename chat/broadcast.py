@@ -10,8 +10,10 @@ longer opens the session.
 
 It runs on the thread that committed (under daphne, the one sync thread of the process), so
 it must stay cheap and must never fail the request: a channel-layer error (Redis down) is
-logged and dropped, and the send gives up after ``SEND_TIMEOUT`` seconds. A page that
-missed an event catches up when its socket reconnects ("resume").
+logged and dropped, and the send gives up after ``SEND_TIMEOUT`` seconds. After a failure
+the ``live_updates`` breaker skips the layer for a few seconds, so while Redis is down a
+request pays for at most one failed attempt per interval instead of each waiting on it. A
+page that missed an event catches up when its socket reconnects ("resume").
 """
 
 import asyncio
@@ -22,12 +24,24 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from chat.ids import short_session_id
 from chat.store import PART_RESET, SessionChange
+from tutoring.breaker import CircuitBreaker
+from tutoring.cache import REDIS_ERRORS
 
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 2.0
 EVENT_TYPE = "chat.changed"
 ACCESS_EVENT_TYPE = "chat.access"
+# What a channel layer raises when its Redis is unreachable or too slow.
+LAYER_ERRORS = (*REDIS_ERRORS, TimeoutError)
+
+# Shared by the broadcast and the sockets (chat.consumers) of this process.
+live_updates = CircuitBreaker(
+    "The channel layer (Redis)",
+    while_down="live updates between tabs are paused (pages still work, and catch up "
+    "when their socket reconnects)",
+    logger=logger,
+)
 
 
 def group_name(session_id: str) -> str:
@@ -63,13 +77,18 @@ def _post(session_id: str, event: dict) -> None:
     # is nobody to tell, and the JSON API's appends skip the hop to the event loop.
     if isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(group):
         return
+    if not live_updates.allows_call():
+        return
     try:
         async_to_sync(_send)(layer, group, event)
-    except Exception:
+    except Exception as exc:
         # The change is committed either way; pages catch up when they reconnect, and a
         # socket that missed an access change is checked again before its next update.
+        live_updates.record_failure()
         logger.warning(
-            "live update of chat session %s not sent",
+            "live update of chat session %s not sent (%s)",
             short_session_id(session_id),
-            exc_info=True,
+            type(exc).__name__,
         )
+    else:
+        live_updates.record_success()

@@ -17,27 +17,34 @@ Protocol (``/ws/chat/``; docs/live-updates.md has the whole of it):
 - The cookie is checked again before every update and whenever the session's access changes
   (it ended, a device link was revoked: ``chat.access``); a socket whose cookie no longer
   opens the session is closed with ``4404``.
+- ``4013`` ("try again later"; ``chat.js`` reconnects with growing back-off): the database or
+  the channel layer (Redis) is unavailable, or the client opened sockets or sent resumes faster
+  than ``RATE_LIMIT_SOCKET_CONNECT`` / ``RATE_LIMIT_SOCKET_RESUME`` allow. The page keeps
+  working over HTTP meanwhile. (Not the standard 1013: daphne's WebSocket library lets a server
+  close only with 1000 or 3000-4999, and refuses anything else with an exception.)
 """
 
 import json
 import logging
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 
 from chat import credentials
-from chat.broadcast import group_name
+from chat.broadcast import LAYER_ERRORS, group_name, live_updates
 from chat.credentials import BrowserBinding
 from chat.render import render_update
+from tutoring.ratelimits import socket_connect_wait, socket_resume_wait
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHORISED = 4403
 CLOSE_SESSION_GONE = 4404
 CLOSE_CONVERSATION_MOVED = 4409
-CLOSE_TRY_AGAIN_LATER = 1013  # the database is down; browsers reconnect with back-off
+CLOSE_TRY_AGAIN_LATER = 4013  # see the module docstring
 
 
 def socket_binding(scope: dict) -> tuple[BrowserBinding | None, int | None]:
@@ -91,8 +98,46 @@ class ChatConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     # The highest seq sent on this socket; None until the client has resumed.
     last_seq: int | None = None
+    accepted = False
+    closed = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS:
+            # The channel layer's receive loop failed (Redis went away): close cleanly so the
+            # browser reconnects later, instead of an "exception inside application".
+            live_updates.record_failure()
+            if self.closed:
+                return
+            if not self.accepted:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def accept(self, *args, **kwargs) -> None:
+        await super().accept(*args, **kwargs)
+        self.accepted = True
+
+    async def close(self, *args, **kwargs) -> None:
+        await super().close(*args, **kwargs)
+        self.closed = True
+
+    async def _try_again_later(self) -> None:
+        """Close with 4013 and stop answering this socket."""
+        self.binding = None
+        self.last_seq = None
+        if not self.accepted:
+            await self.accept()
+        await self.close(code=CLOSE_TRY_AGAIN_LATER)
 
     async def connect(self) -> None:
+        # The channel layer is known to be down: no socket can get live updates now.
+        if not live_updates.allows_call():
+            await self._try_again_later()
+            return
+        if await sync_to_async(socket_connect_wait)(self.scope) is not None:
+            await self._try_again_later()
+            return
         try:
             binding, refusal = await database_sync_to_async(socket_binding)(self.scope)
         except DatabaseError:
@@ -103,20 +148,39 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if binding is None:
             await self.close(code=refusal)
             return
+        try:
+            await self.channel_layer.group_add(group_name(binding.session_id), self.channel_name)
+        except LAYER_ERRORS:
+            live_updates.record_failure()
+            await self._try_again_later()
+            return
+        live_updates.record_success()
         self.binding = binding
         self.group = group_name(binding.session_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self._leave_group()
+
+    async def _leave_group(self) -> None:
+        if self.group is None:
+            return
+        group, self.group = self.group, None
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except LAYER_ERRORS:
+            live_updates.record_failure()  # the group entry expires in Redis by itself
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
         if self.binding is None:
             return
         after = parse_resume(text_data)
-        if after is not None:
-            await self._send_update(after, reset=False)
+        if after is None:
+            return
+        # Each resume renders the page's state: a flood of them is refused, not rendered.
+        if await sync_to_async(socket_resume_wait)(self.binding.session_id) is not None:
+            await self._try_again_later()
+            return
+        await self._send_update(after, reset=False)
 
     async def chat_changed(self, event: dict) -> None:
         """A commit happened (``chat.broadcast``): send what this page does not have yet."""
@@ -154,7 +218,5 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _stop(self, code: int) -> None:
         """Close, and hear nothing more of the session meanwhile."""
         self.binding = None
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            self.group = None
+        await self._leave_group()
         await self.close(code=code)

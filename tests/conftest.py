@@ -16,6 +16,19 @@ def _fresh_rate_limit_counters():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_outages():
+    """Circuit breakers are per process: an outage a test provoked ends with the test."""
+    from chat.broadcast import live_updates
+    from tutoring.cache import reset_breakers
+
+    live_updates.reset()
+    reset_breakers()
+    yield
+    live_updates.reset()
+    reset_breakers()
+
+
 @pytest.fixture
 def tutor_ada(db) -> Tutor:
     """A Python and C++ tutor."""

@@ -1,10 +1,9 @@
 """The admin site, with its login rate-limited per client address (429 with Retry-After)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from tutoring.ratelimits import too_many_requests_page, would_exceed
+from tutoring.ratelimits import admin_login_wait, too_many_requests_page
 
 
 class TutoringAdminSite(admin.AdminSite):
@@ -13,9 +12,7 @@ class TutoringAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if request.method == "POST":
-            wait = would_exceed(
-                request, group="admin-login", key="ip", rate=settings.RATE_LIMIT_ADMIN_LOGIN
-            )
+            wait = admin_login_wait(request)
             if wait is not None:
                 return too_many_requests_page(request, retry_after=wait)
         return super().login(request, extra_context)

@@ -5,6 +5,7 @@ deployment fails at start-up instead of silently meaning something else.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -58,4 +59,19 @@ def env_choice(name: str, *, choices: list[str], default: str) -> str:
         return default
     if raw not in choices:
         raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return raw
+
+
+_RATE = re.compile(r"^[1-9]\d*/(?:[1-9]\d*)?[smhd]$")
+
+
+def env_rate(name: str, *, default: str) -> str:
+    """Return the variable as a rate limit: ``<count>/<period>``, e.g. ``30/m`` or ``100/5m``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not _RATE.match(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate (use a count and a period: 30/m, 100/5m, 500/h)."
+        )
     return raw

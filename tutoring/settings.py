@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tutoring.env import env_bool, env_choice, env_int, env_list, env_str
+from tutoring.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -118,11 +118,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels -------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", default="")
+# Seconds to wait for a connection to Redis: an unreachable Redis must fail fast, never hold
+# a request (tutoring/breaker.py then skips it for a few seconds).
+REDIS_CONNECT_TIMEOUT = 1
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}]
+            },
         }
     }
 else:
@@ -184,21 +189,51 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Cache and rate limits ------------------------------------------------------------------
 # Rate-limit counters live in the cache: Redis when there is one (shared by every process),
-# else this process's memory (one process: `make run`, tests).
+# falling back to this process's memory while Redis is unreachable (tutoring/cache.py); else
+# this process's memory (one process: `make run`, tests).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "tutoring.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CONNECT_TIMEOUT,
+            },
+        }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# A counter that cannot be read (a cache hiccup) never refuses a student.
+RATELIMIT_FAIL_OPEN = True
 # Behind nginx every request comes from 127.0.0.1; nginx passes the client's address in
 # X-Real-IP (`proxy_set_header X-Real-IP $remote_addr`), so production sets HTTP_X_REAL_IP.
+# A request without that header is counted by its socket address (tutoring/ratelimits.py).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
-# Per chat session and per client address: turns and message posts; admin login attempts.
-RATE_LIMIT_SESSION = env_str("RATE_LIMIT_SESSION", default="30/m")
-RATE_LIMIT_CLIENT = env_str("RATE_LIMIT_CLIENT", default="120/m")
-RATE_LIMIT_ADMIN_LOGIN = env_str("RATE_LIMIT_ADMIN_LOGIN", default="5/m")
+# Rates are "<count>/<period>", the period in s, m, h or d, optionally with a multiple
+# ("100/5m"). Per chat session and per client address: turns and message posts.
+RATE_LIMIT_SESSION = env_rate("RATE_LIMIT_SESSION", default="30/m")
+RATE_LIMIT_CLIENT = env_rate("RATE_LIMIT_CLIENT", default="120/m")
+# Admin login attempts per client address.
+RATE_LIMIT_ADMIN_LOGIN = env_rate("RATE_LIMIT_ADMIN_LOGIN", default="5/m")
+# New chat sessions per client address (a first visit to /, "New conversation", POST
+# /api/chat/sessions): a computer lab of 30 students behind one address, each starting over
+# twice within five minutes, stays under it; a flood stops after 100.
+RATE_LIMIT_SESSION_CREATE = env_rate("RATE_LIMIT_SESSION_CREATE", default="100/5m")
+# State writes through the API (PUT, PATCH, DELETE, reset) per chat session.
+RATE_LIMIT_STATE_WRITE = env_rate("RATE_LIMIT_STATE_WRITE", default="60/m")
+# POST /api/match per client address.
+RATE_LIMIT_MATCH = env_rate("RATE_LIMIT_MATCH", default="60/m")
+# WebSocket connections per client address (a lab's tabs all reconnecting after a restart
+# stay under it), and catch-up requests ("resume") per chat session over all its sockets.
+RATE_LIMIT_SOCKET_CONNECT = env_rate("RATE_LIMIT_SOCKET_CONNECT", default="120/m")
+RATE_LIMIT_SOCKET_RESUME = env_rate("RATE_LIMIT_SOCKET_RESUME", default="20/m")
 
 # --- Request limits ---------------------------------------------------------------------
 # A JSON body larger than this is refused with 413 before it is parsed.

@@ -23,6 +23,7 @@
 
   var sending = null; // {form, retries, timer} while a message is on its way
   var socketDown = false;
+  var laterRetries = 0; // reconnects after "try again later" (4013) since the last update
   var closedForGood = false;
   var leaving = false;
   var focusedPanel = null; // the panel key focus was last placed for
@@ -258,6 +259,14 @@
     }
     socketDown = true;
     refreshBanner();
+    if (code === 4013 && evt.detail.socketWrapper) {
+      // "Try again later" (the server's 1013): back off, more each time until an update arrives.
+      var wrapper = evt.detail.socketWrapper;
+      var delay = Math.min(60000, 1000 * Math.pow(2, laterRetries)) * (0.5 + Math.random() / 2);
+      laterRetries += 1;
+      setTimeout(function () { wrapper.reconnect(); }, delay);
+      return;
+    }
     // The extension reconnects by itself after 1006/1011/1012/1013; after anything else
     // (a server restarting cleanly) reconnect here.
     if ([1006, 1011, 1012, 1013].indexOf(code) < 0 && evt.detail.socketWrapper) {
@@ -265,7 +274,10 @@
     }
   });
 
-  document.addEventListener('htmx:wsAfterMessage', function () { afterUpdate(false); });
+  document.addEventListener('htmx:wsAfterMessage', function () {
+    laterRetries = 0;
+    afterUpdate(false);
+  });
 
   document.addEventListener('htmx:oobBeforeSwap', function (evt) {
     var target = evt.detail.target;
