@@ -48,7 +48,12 @@ from chat.schemas import (
     StatePatch,
 )
 from tutoring.api import router as tutoring_router
-from tutoring.ratelimits import chat_write_wait
+from tutoring.ratelimits import (
+    RateLimited,
+    chat_write_wait,
+    session_create_wait,
+    state_write_wait,
+)
 from tutoring.schemas import MAX_SEQ, errors
 
 api = NinjaAPI(
@@ -193,16 +198,10 @@ def _idempotency_key(request: HttpRequest, body_client_id: str | None) -> str | 
     return header
 
 
-class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
-
-
 def _enforce_rate_limit(request: HttpRequest, session_id: str) -> None:
     wait = chat_write_wait(request, _checked_id(session_id))
     if wait is not None:
-        raise RateLimited(wait)
+        raise RateLimited(wait, f"Too many messages; try again in {wait} seconds.")
 
 
 def _state_response(session_id: str, *, status: int = 200) -> HttpResponse:
@@ -227,7 +226,14 @@ def _part_response(session_id: str, part: str, session: ChatSession | None = Non
     return _json({part: value, "version": session.version}, version=session.version)
 
 
+def _enforce_state_write_limit(session_id: str) -> None:
+    wait = state_write_wait(_checked_id(session_id))
+    if wait is not None:
+        raise RateLimited(wait, f"Too many changes to this session; try again in {wait} seconds.")
+
+
 def _write(request: HttpRequest, session_id: str):
+    _enforce_state_write_limit(session_id)
     return store.session_write(_checked_id(session_id), expected_version=_expected_version(request))
 
 
@@ -242,7 +248,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 @router.post(
     "/sessions",
-    response={201: CreatedOut, **errors(body=True)},
+    response={201: CreatedOut, **errors(429, body=True)},
     auth=None,
     summary="Create a session with the greeting",
     description=(
@@ -251,6 +257,11 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     ),
 )
 def create_session(request: HttpRequest):
+    wait = session_create_wait(request)
+    if wait is not None:
+        raise RateLimited(
+            wait, f"Too many new sessions from this address; try again in {wait} seconds."
+        )
     session, token = credentials.session_create_with_token()
     session = _session(session.id)
     body = {**state.session_state_json(session), "accessToken": token}
@@ -284,7 +295,7 @@ def get_session(request: HttpRequest, session_id: str):
 
 @router.patch(
     "/session/{session_id}",
-    response={200: StateOut, **errors(403, 404, 412, body=True)},
+    response={200: StateOut, **errors(403, 404, 412, 429, body=True)},
     summary="Change some state parts at once",
 )
 def patch_session(request: HttpRequest, session_id: str, patch: StatePatch):
@@ -303,17 +314,18 @@ def patch_session(request: HttpRequest, session_id: str, patch: StatePatch):
 
 @router.delete(
     "/session/{session_id}",
-    response={204: None, **errors(403, 404, 412)},
+    response={204: None, **errors(403, 404, 412, 429)},
     summary="Delete the session",
 )
 def delete_session(request: HttpRequest, session_id: str):
+    _enforce_state_write_limit(session_id)
     store.session_delete(_checked_id(session_id), expected_version=_expected_version(request))
     return HttpResponse(status=204)
 
 
 @router.post(
     "/session/{session_id}/reset",
-    response={200: StateOut, **errors(403, 404, 412, body=True)},
+    response={200: StateOut, **errors(403, 404, 412, 429, body=True)},
     summary="Back to the greeting-only state",
 )
 def reset_session(request: HttpRequest, session_id: str):
@@ -439,7 +451,7 @@ def get_pending_match(request: HttpRequest, session_id: str):
 
 @router.put(
     "/session/{session_id}/pending-match",
-    response={200: PendingMatchOut, **errors(403, 404, 412, body=True)},
+    response={200: PendingMatchOut, **errors(403, 404, 412, 429, body=True)},
     summary="Replace the pending match",
 )
 def put_pending_match(request: HttpRequest, session_id: str, match: Match):
@@ -450,7 +462,7 @@ def put_pending_match(request: HttpRequest, session_id: str, match: Match):
 
 @router.delete(
     "/session/{session_id}/pending-match",
-    response={200: PendingMatchOut, **errors(403, 404, 412)},
+    response={200: PendingMatchOut, **errors(403, 404, 412, 429)},
     summary="Clear the pending match",
 )
 def delete_pending_match(request: HttpRequest, session_id: str):
@@ -470,7 +482,7 @@ def get_booking_info(request: HttpRequest, session_id: str):
 
 @router.put(
     "/session/{session_id}/booking-info",
-    response={200: BookingInfoPartOut, **errors(403, 404, 412, body=True)},
+    response={200: BookingInfoPartOut, **errors(403, 404, 412, 429, body=True)},
     summary="Replace the booking in progress",
 )
 def put_booking_info(request: HttpRequest, session_id: str, info: BookingInfoIn):
@@ -481,7 +493,7 @@ def put_booking_info(request: HttpRequest, session_id: str, info: BookingInfoIn)
 
 @router.delete(
     "/session/{session_id}/booking-info",
-    response={200: BookingInfoPartOut, **errors(403, 404, 412)},
+    response={200: BookingInfoPartOut, **errors(403, 404, 412, 429)},
     summary="Clear the booking in progress",
 )
 def delete_booking_info(request: HttpRequest, session_id: str):
@@ -501,7 +513,7 @@ def get_search_criteria(request: HttpRequest, session_id: str):
 
 @router.put(
     "/session/{session_id}/search-criteria",
-    response={200: SearchCriteriaPartOut, **errors(403, 404, 412, body=True)},
+    response={200: SearchCriteriaPartOut, **errors(403, 404, 412, 429, body=True)},
     summary="Replace the last search",
 )
 def put_search_criteria(request: HttpRequest, session_id: str, criteria: SearchCriteriaIn):
@@ -521,7 +533,7 @@ def get_available_tutors(request: HttpRequest, session_id: str):
 
 @router.put(
     "/session/{session_id}/available-tutors",
-    response={200: AvailableTutorsOut, **errors(403, 404, 412, body=True)},
+    response={200: AvailableTutorsOut, **errors(403, 404, 412, 429, body=True)},
     summary="Replace the tutors last shown",
 )
 def put_available_tutors(request: HttpRequest, session_id: str, tutors: list[Match]):
@@ -589,12 +601,7 @@ def _csrf_refused(request: HttpRequest, exc: CsrfRefused) -> HttpResponse:
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    return error_response(
-        429,
-        "too_many_requests",
-        f"Too many messages; try again in {exc.retry_after} seconds.",
-        retry_after=exc.retry_after,
-    )
+    return error_response(429, "too_many_requests", exc.message, retry_after=exc.retry_after)
 
 
 @api.exception_handler(store.VersionConflict)

@@ -27,7 +27,7 @@ from chat.credentials import BrowserBinding
 from chat.forms import SayForm
 from chat.models import ChatSession, DeviceLink
 from tutoring.models import Mode, Tutor
-from tutoring.ratelimits import chat_write_wait
+from tutoring.ratelimits import chat_write_wait, session_create_wait, too_many_requests_page
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,14 @@ def _error_fragment(error: str) -> str:
     return render_to_string("chat/_error.html", {"error": error, "oob": True})
 
 
+def _too_many_new_sessions(request: HttpRequest) -> HttpResponse | None:
+    """Count a new session against the client's limit; return the 429 page when over it."""
+    wait = session_create_wait(request)
+    if wait is None:
+        return None
+    return _private(too_many_requests_page(request, retry_after=wait))
+
+
 # --- the chat page ---------------------------------------------------------------------------
 
 
@@ -135,6 +143,8 @@ def page(request: HttpRequest) -> HttpResponse:
         # A genuine cookie whose conversation has gone: say so, rather than silently
         # showing an empty conversation.
         notice = _no_longer_available() if binding is not None else ""
+        if refused := _too_many_new_sessions(request):
+            return refused
         binding, session = _fresh_session()
     return _page(request, session, binding, notice=notice)
 
@@ -236,6 +246,8 @@ def _conversation_moved(
     no longer holds it), and not to whatever conversation the browser holds now.
     """
     if session is None or binding is None:
+        if refused := _too_many_new_sessions(request):
+            return refused
         binding, session = _fresh_session()
     if request.htmx:
         # Reload the tab; chat.js put the typed text aside and puts it back after the reload.
@@ -278,6 +290,8 @@ def new_conversation(request: HttpRequest) -> HttpResponse:
     Ending it revokes its device links and its API token, and closes its open sockets on
     every device (``store.session_end``); the rows stay for staff and retention.
     """
+    if refused := _too_many_new_sessions(request):
+        return refused
     old = credentials.session_from_request(request)
     if old is not None:
         store.session_end(old.pk)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -20,6 +21,7 @@ from chat.assistant.conversation import take_turn
 from chat.consumers import (
     CLOSE_CONVERSATION_MOVED,
     CLOSE_SESSION_GONE,
+    CLOSE_TRY_AGAIN_LATER,
     CLOSE_UNAUTHORISED,
     parse_resume,
 )
@@ -306,6 +308,79 @@ def test_other_messages_from_the_client_are_ignored(session_a):
             await communicator.send_to(text_data=junk)
         assert await communicator.receive_nothing(timeout=QUIET)
         await communicator.disconnect()
+
+    run(scenario)
+
+
+# --- limits (issue 8, finding 9) ------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_window():
+    """Rate-limit windows are fixed: hold the clock so a test never straddles two."""
+    with time_machine.travel("2026-12-02T17:00:00+00:00", tick=False):
+        yield
+
+
+def test_sockets_over_the_clients_connection_limit_are_told_to_try_again_later(
+    session_a, settings, frozen_window
+):
+    settings.RATE_LIMIT_SOCKET_CONNECT = "3/m"
+
+    async def scenario():
+        for _ in range(3):
+            communicator = socket(session_a.pk)
+            await opened(communicator)
+            await communicator.disconnect()
+        assert await closed_with(socket(session_a.pk)) == CLOSE_TRY_AGAIN_LATER
+
+    run(scenario)
+
+
+async def renders_until_closed(communicator: WebsocketCommunicator) -> tuple[int, dict]:
+    renders = 0
+    while True:
+        message = await communicator.receive_output(timeout=5)
+        if message["type"] == "websocket.close":
+            return renders, message
+        renders += 1
+
+
+def test_a_flood_of_1000_resumes_is_refused_not_rendered(session_a, settings, frozen_window):
+    settings.RATE_LIMIT_SOCKET_RESUME = "5/m"
+
+    async def scenario():
+        communicator = socket(session_a.pk)
+        await opened(communicator)
+        for _ in range(1000):
+            await communicator.send_json_to({"type": "resume", "after": 0})
+
+        renders, closing = await renders_until_closed(communicator)
+
+        assert renders == 5
+        assert closing["code"] == CLOSE_TRY_AGAIN_LATER
+        assert await communicator.receive_nothing(timeout=QUIET)
+
+    run(scenario)
+
+
+def test_resumes_are_counted_per_session_over_all_its_sockets(
+    session_a, session_b, settings, frozen_window
+):
+    settings.RATE_LIMIT_SOCKET_RESUME = "4/m"
+
+    async def scenario():
+        first, second, other = socket(session_a.pk), socket(session_a.pk), socket(session_b.pk)
+        for communicator in (first, second):
+            await opened(communicator, after=1)
+        for communicator in (first, second):
+            await communicator.send_json_to({"type": "resume", "after": 1})
+            await communicator.receive_from(timeout=5)
+        await first.send_json_to({"type": "resume", "after": 1})
+        assert (await first.receive_output(timeout=5))["code"] == CLOSE_TRY_AGAIN_LATER
+        assert seqs(await opened(other, after=0)) == [1]
+        await second.disconnect()
+        await other.disconnect()
 
     run(scenario)
 

@@ -111,3 +111,144 @@ def test_admin_login_attempts_are_limited(client, limits, django_user_model):
     limits.shift(datetime.timedelta(seconds=61))
     ok = client.post("/admin/login/", {**attempt, "password": "right-password"})
     assert ok.status_code == 302
+
+
+# --- work a client can make the server do (issue 8, finding 9) ------------------------------
+
+
+@pytest.fixture
+def creation_limit(limits, settings):
+    settings.RATE_LIMIT_SESSION_CREATE = "5/m"
+
+
+def test_a_cookieless_flood_of_the_chat_page_stops_creating_sessions(creation_limit):
+    from chat.models import ChatSession
+
+    responses = [Client().get("/") for _ in range(20)]
+
+    assert [r.status_code for r in responses] == [200] * 5 + [429] * 15
+    assert ChatSession.objects.count() == 5
+    assert 1 <= int(responses[-1]["Retry-After"]) <= 60
+    assert "Too many requests" in responses[-1].content.decode()
+
+
+def test_a_browser_with_its_session_is_not_counted_as_creating_one(creation_limit, client):
+    client.get("/")
+
+    statuses = [client.get("/").status_code for _ in range(10)]
+
+    assert statuses == [200] * 10
+
+
+def test_every_way_of_creating_a_session_shares_the_clients_budget(creation_limit, client):
+    from chat.models import ChatSession
+
+    client.get("/")  # 1
+    client.post("/new")  # 2
+    client.post("/api/chat/sessions", content_type="application/json")  # 3
+    Client().post("/say", {"text": "hi"})  # 4: a post without a cookie starts one
+    client.post("/new")  # 5
+
+    refused = [
+        client.post("/new"),
+        client.post("/api/chat/sessions", content_type="application/json"),
+        Client().get("/"),
+        Client().post("/say", {"text": "hi"}),
+    ]
+
+    assert [r.status_code for r in refused] == [429] * 4
+    assert all(r["Retry-After"].isdigit() for r in refused)
+    assert refused[1].json()["error"] == "too_many_requests"
+    assert ChatSession.objects.count() == 5
+
+
+def test_new_conversation_refused_keeps_the_browser_in_its_conversation(creation_limit, client):
+    client.get("/")
+    for _ in range(4):
+        client.post("/new")
+    current = client.cookies["chat_session"].value
+
+    assert client.post("/new").status_code == 429
+    assert client.cookies["chat_session"].value == current
+
+
+def test_the_api_limits_session_creation_per_client_address(creation_limit):
+    from chat.models import ChatSession
+
+    def create(address: str):
+        return Client(REMOTE_ADDR=address).post(
+            "/api/chat/sessions", content_type="application/json"
+        )
+
+    first = [create("198.51.100.1").status_code for _ in range(6)]
+    second = create("198.51.100.2")
+
+    assert first == [201] * 5 + [429]
+    assert second.status_code == 201
+    assert ChatSession.objects.count() == 6
+
+
+def test_a_computer_lab_of_30_students_behind_one_address_is_not_limited_by_default(limits):
+    statuses = []
+    for _ in range(30):
+        student = Client()
+        statuses.append(student.get("/").status_code)
+        statuses += [student.post("/new").status_code for _ in range(2)]
+
+    assert set(statuses) == {200, 303}
+
+
+def test_state_writes_through_the_api_are_limited_per_session(limits, settings):
+    settings.RATE_LIMIT_STATE_WRITE = "4/m"
+    client = Client()
+    session_id = new_session(client)
+    other_id = new_session(client)
+    base = f"/api/chat/session/{session_id}"
+    criteria = json.dumps({"skill": ["Python"]})
+
+    writes = [
+        client.put(f"{base}/search-criteria", criteria, content_type="application/json"),
+        client.patch(base, json.dumps({"pendingMatch": None}), content_type="application/json"),
+        client.delete(f"{base}/booking-info"),
+        client.post(f"{base}/reset", content_type="application/json"),
+        client.put(f"{base}/search-criteria", criteria, content_type="application/json"),
+        client.delete(base),
+    ]
+
+    assert [r.status_code for r in writes] == [200, 200, 200, 200, 429, 429]
+    assert writes[-1].json()["error"] == "too_many_requests"
+    assert writes[-1]["Retry-After"].isdigit()
+    assert client.get(base).status_code == 200  # reads are not limited; nothing was deleted
+    other = client.put(
+        f"/api/chat/session/{other_id}/search-criteria", criteria, content_type="application/json"
+    )
+    assert other.status_code == 200
+
+
+def test_a_refused_state_write_changes_nothing(limits, settings):
+    settings.RATE_LIMIT_STATE_WRITE = "1/m"
+    client = Client()
+    session_id = new_session(client)
+    url = f"/api/chat/session/{session_id}/search-criteria"
+    client.put(url, json.dumps({"skill": ["Python"]}), content_type="application/json")
+
+    refused = client.put(url, json.dumps({"skill": ["C++"]}), content_type="application/json")
+
+    assert refused.status_code == 429
+    assert client.get(url).json()["lastSearchCriteria"]["skill"] == ["Python"]
+
+
+def test_match_requests_are_limited_per_client_address(limits, settings):
+    settings.RATE_LIMIT_MATCH = "3/m"
+    client = Client()
+
+    statuses = [
+        client.post("/api/match", "{}", content_type="application/json").status_code
+        for _ in range(4)
+    ]
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7").post(
+        "/api/match", "{}", content_type="application/json"
+    )
+
+    assert statuses == [200, 200, 200, 429]
+    assert elsewhere.status_code == 200

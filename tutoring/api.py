@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from tutoring.matching import Wish, tutor_json, tutors_match
 from tutoring.models import Mode, PartOfDay, Subject, Tutor, Weekday
+from tutoring.ratelimits import RateLimited, match_wait
 from tutoring.schemas import (
     MAX_ID,
     DirectoryTutorOut,
@@ -111,10 +112,17 @@ def get_tutor(request: HttpRequest, tutor_id: int) -> JsonResponse:
 
 @router.post(
     "/match",
-    response={200: MatchResultOut, **errors(body=True)},
+    response={200: MatchResultOut, **errors(429, body=True)},
     summary="Tutors and free sessions that fit a wish, best first",
 )
 def match(request: HttpRequest, wish: MatchIn) -> JsonResponse:
+    wait = match_wait(request)
+    if wait is not None:
+        raise RateLimited(
+            wait,
+            _("Too many searches from this address; try again in %(seconds)s seconds.")
+            % {"seconds": wait},
+        )
     return JsonResponse(tutors_match(_wish(wish)).as_json())
 
 
