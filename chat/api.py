@@ -55,6 +55,7 @@ from tutoring.ratelimits import (
     state_write_wait,
 )
 from tutoring.schemas import MAX_SEQ, errors
+from tutoring.security import api_docs_enabled
 
 api = NinjaAPI(
     title="Tutoring chat API",
@@ -64,6 +65,8 @@ api = NinjaAPI(
         '`If-Match: "<version>"`; message posts accept `Idempotency-Key`.'
     ),
     urls_namespace="api",
+    # Off in production unless API_DOCS=true (tutoring/security.py).
+    docs_decorator=api_docs_enabled,
 )
 _SESSION_ID = re.compile(rf"^{SESSION_ID_PATTERN}$")
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')

@@ -490,7 +490,9 @@ def test_bad_paging_parameters_are_400(api, session_id, query):
     assert "error" in response.json()
 
 
-def test_the_openapi_description_is_served(api):
+def test_the_openapi_description_is_served_when_api_docs_are_on(api, settings):
+    settings.API_DOCS = True
+
     spec = api.get("/api/openapi.json").json()
 
     assert "/api/chat/session/{session_id}/messages" in spec["paths"]

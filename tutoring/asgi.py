@@ -1,7 +1,8 @@
 """ASGI entry point for daphne.
 
-HTTP: the JSON API and the health check go to a lean handler, everything else (pages, admin)
-to Django with its full middleware stack; both run sync code on one thread per process
+HTTP: bodies the app never takes are refused first (tutoring/request_body.py); then the JSON
+API and the health check go to a lean handler, everything else (pages, admin) to Django with
+its full middleware stack; both run sync code on one thread per process
 (tutoring/handlers.py explains why). WebSocket: the chat's live updates (chat.routing), behind
 an Origin check against ALLOWED_HOSTS and a cookie parser (the chat authorises sockets by its
 signed cookie).
@@ -20,6 +21,7 @@ from channels.sessions import CookieMiddleware  # noqa: E402
 from chat.routing import AllowedHostsOrigin, websocket_urlpatterns  # noqa: E402
 from tutoring.access_log import AccessLog  # noqa: E402
 from tutoring.handlers import ApiASGIHandler, SingleThreadASGIHandler  # noqa: E402
+from tutoring.request_body import RequestBodyGuard  # noqa: E402
 
 page_app = SingleThreadASGIHandler()
 api_app = ApiASGIHandler()
@@ -32,8 +34,9 @@ async def http_app(scope, receive, send) -> None:
 
 
 # Static files are served by WhiteNoise (page middleware); in production nginx may serve the
-# collected files in front of it (docs/production.md).
-http_root = AccessLog(http_app)
+# collected files in front of it (docs/production.md). Bodies the app never takes (file
+# uploads, anything over MAX_REQUEST_BODY_BYTES) are refused before Django reads them.
+http_root = AccessLog(RequestBodyGuard(http_app))
 
 application = ProtocolTypeRouter(
     {

@@ -63,8 +63,11 @@ MIDDLEWARE = [
 ]
 
 # The JSON API and /health are served by a lean handler with only these (tutoring/handlers.py):
-# no sessions, CSRF or auth, since the API uses none of them.
-API_MIDDLEWARE = ["chat.middleware.ApiErrorMiddleware"]
+# no sessions, CSRF or auth, since the API uses none of them. The first sets the security
+# headers and the HTTPS redirect there (tutoring/security.py).
+API_MIDDLEWARE = ["tutoring.security.ApiSecurityMiddleware", "chat.middleware.ApiErrorMiddleware"]
+# /api/docs and /api/openapi.json: on only when asked for (by default only with DEBUG).
+API_DOCS = env_bool("API_DOCS", default=DEBUG)
 
 ROOT_URLCONF = "tutoring.urls"
 
@@ -159,6 +162,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # proxy, TLS ends at nginx, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers check each worker's /health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -183,8 +188,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
-    # Swagger UI's page starts itself with an inline script; it shows public API docs only.
-    "EXCLUDE_URL_PREFIXES": ["/api/docs"],
 }
 
 # --- Cache and rate limits ------------------------------------------------------------------
