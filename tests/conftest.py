@@ -18,12 +18,14 @@ def _fresh_rate_limit_counters():
 
 @pytest.fixture(autouse=True)
 def _no_remembered_outages():
-    """Circuit breakers are per process: an outage a test provoked ends with the test."""
+    """Breakers and log-once notes are per process: what a test provoked ends with it."""
     from chat.broadcast import live_updates
     from tutoring.cache import reset_breakers
+    from tutoring.ratelimits import forget_reported
 
     live_updates.reset()
     reset_breakers()
+    forget_reported()
     yield
     live_updates.reset()
     reset_breakers()

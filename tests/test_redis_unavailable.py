@@ -236,6 +236,38 @@ def test_a_socket_opened_while_the_channel_layer_is_down_closes_with_try_again_l
     assert closing == {"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_open_socket_closes_with_try_again_later_when_redis_goes_away(settings):
+    proxy = TcpProxy(target_port=6379)
+    proxy.up()
+    settings.CHANNEL_LAYERS = redis_layer_settings(proxy.port)
+    session_id = store.session_create().pk
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"cookie", f"{binding.COOKIE_NAME}={signed_cookie(session_id)}".encode()),
+    ]
+
+    async def scenario() -> dict:
+        communicator = WebsocketCommunicator(application, "/ws/chat/", headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        assert connected
+        await communicator.send_json_to({"type": "resume", "after": 0})
+        await communicator.receive_from(timeout=5)
+
+        proxy.down()
+
+        closing = await communicator.receive_output(timeout=10)
+        await communicator.wait(timeout=5)
+        return closing
+
+    try:
+        closing = async_to_sync(scenario)()
+    finally:
+        proxy.down()
+
+    assert closing == {"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER}
+
+
 # --- a whole conversation, served by daphne with Redis unreachable -------------------------------
 
 

@@ -28,7 +28,13 @@ from django_ratelimit.core import get_usage
 
 logger = logging.getLogger(__name__)
 
-_missing_header_logged = False
+# Misconfigurations already reported by this process (each is logged once).
+_reported: set[str] = set()
+
+
+def forget_reported() -> None:
+    """Report each misconfiguration again (tests start from a known state)."""
+    _reported.clear()
 
 
 class RateLimited(Exception):
@@ -49,13 +55,12 @@ def client_address(meta: Mapping[str, str]) -> str:
     IPv6 addresses are counted by their /64 network, as one household or device usually
     holds a whole one.
     """
-    global _missing_header_logged
     key = settings.RATELIMIT_IP_META_KEY
     raw = meta.get(key) if key else None
     address = _parsed(raw)
     if address is None:
-        if key and key != "REMOTE_ADDR" and not _missing_header_logged:
-            _missing_header_logged = True
+        if key and key != "REMOTE_ADDR" and key not in _reported:
+            _reported.add(key)
             logger.warning(
                 "a request without a valid %s arrived (not through the proxy?): clients "
                 "without it are counted by their socket address (logged once)",
