@@ -23,6 +23,7 @@ import json
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
 _SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),
@@ -40,17 +41,18 @@ class RequestBodyGuard:
             await self.app(scope, receive, send)
             return
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        length, content_type = _body_headers(scope)
+        length, content_type, chunked = _body_headers(scope)
         if length is not None and length > limit:
             await _refuse(scope, send, 413)
             return
         if content_type.startswith(b"multipart/"):
             await _refuse(scope, send, 415)
             return
-        if length is not None:
-            await self.app(scope, receive, send)
+        if chunked or (length is None and scope["method"] in _BODY_METHODS):
+            await self._counted(scope, receive, send, limit)
             return
-        await self._counted(scope, receive, send, limit)
+        # A known length within the limit, or no body at all (most GETs): nothing to count.
+        await self.app(scope, receive, send)
 
     async def _counted(self, scope, receive, send, limit: int) -> None:
         """Pass a body of unknown length through, cutting it off once it passes ``limit``."""
@@ -79,9 +81,11 @@ class RequestBodyGuard:
             await _refuse(scope, send, 413)
 
 
-def _body_headers(scope) -> tuple[int | None, bytes]:
+def _body_headers(scope) -> tuple[int | None, bytes, bool]:
+    """Return the body's declared length, its media type and whether it comes chunked."""
     length = None
     content_type = b""
+    chunked = False
     for name, value in scope.get("headers", ()):
         name = name.lower()
         if name == b"content-length":
@@ -91,7 +95,9 @@ def _body_headers(scope) -> tuple[int | None, bytes]:
                 length = None  # Django refuses it; nothing to decide here
         elif name == b"content-type":
             content_type = value.strip().lower()
-    return length, content_type
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+    return length, content_type, chunked
 
 
 def _message(status: int, *, api: bool) -> str:
