@@ -337,6 +337,30 @@ def test_sockets_over_the_clients_connection_limit_are_told_to_try_again_later(
     run(scenario)
 
 
+def test_behind_the_proxy_sockets_are_counted_by_the_address_it_passes(
+    session_a, settings, frozen_window
+):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.RATE_LIMIT_SOCKET_CONNECT = "2/m"
+
+    def from_address(address: str) -> WebsocketCommunicator:
+        communicator = socket(session_a.pk)
+        communicator.scope["headers"] = [*communicator.scope["headers"], (b"x-real-ip", address)]
+        return communicator
+
+    async def scenario():
+        for _ in range(2):
+            communicator = from_address(b"203.0.113.1")
+            await opened(communicator)
+            await communicator.disconnect()
+        assert await closed_with(from_address(b"203.0.113.1")) == CLOSE_TRY_AGAIN_LATER
+        elsewhere = from_address(b"203.0.113.2")
+        assert seqs(await opened(elsewhere, after=0)) == [1]
+        await elsewhere.disconnect()
+
+    run(scenario)
+
+
 async def renders_until_closed(communicator: WebsocketCommunicator) -> tuple[int, dict]:
     renders = 0
     while True:
