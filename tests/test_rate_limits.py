@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from chat import credentials
+
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 12, 2, 17, 0, tzinfo=datetime.UTC)
@@ -166,10 +168,10 @@ def test_new_conversation_refused_keeps_the_browser_in_its_conversation(creation
     client.get("/")
     for _ in range(4):
         client.post("/new")
-    current = client.cookies["chat_session"].value
+    current = client.cookies[credentials.cookie_name()].value
 
     assert client.post("/new").status_code == 429
-    assert client.cookies["chat_session"].value == current
+    assert client.cookies[credentials.cookie_name()].value == current
 
 
 def test_the_api_limits_session_creation_per_client_address(creation_limit):
@@ -200,9 +202,10 @@ def test_a_computer_lab_of_30_students_behind_one_address_is_not_limited_by_defa
 
 def test_state_writes_through_the_api_are_limited_per_session(limits, settings):
     settings.RATE_LIMIT_STATE_WRITE = "4/m"
+    other = Client()
+    other_id = new_session(other)
     client = Client()
     session_id = new_session(client)
-    other_id = new_session(client)
     base = f"/api/chat/session/{session_id}"
     criteria = json.dumps({"skill": ["Python"]})
 
@@ -219,10 +222,10 @@ def test_state_writes_through_the_api_are_limited_per_session(limits, settings):
     assert writes[-1].json()["error"] == "too_many_requests"
     assert writes[-1]["Retry-After"].isdigit()
     assert client.get(base).status_code == 200  # reads are not limited; nothing was deleted
-    other = client.put(
+    elsewhere = other.put(
         f"/api/chat/session/{other_id}/search-criteria", criteria, content_type="application/json"
     )
-    assert other.status_code == 200
+    assert elsewhere.status_code == 200
 
 
 def test_a_refused_state_write_changes_nothing(limits, settings):

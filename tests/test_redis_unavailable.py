@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from chat import binding, store
+from chat import credentials, store
 from chat.assistant.conversation import take_turn
 from chat.broadcast import live_updates
 from chat.consumers import CLOSE_TRY_AGAIN_LATER
@@ -77,12 +77,18 @@ def lines(caplog, logger: str, text: str) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == logger and text in r.getMessage()]
 
 
-def post_message(client, session_id: str, **headers):
+def post_message(client, **headers):
+    """Post a message to a new session, with its access token."""
+    session, token = credentials.session_create_with_token()
+    return post_to(client, session.pk, token, **headers)
+
+
+def post_to(client, session_id: str, token: str, **headers):
     return client.post(
         f"/api/chat/session/{session_id}/messages",
         data=json.dumps({"role": "user", "content": "hello"}),
         content_type="application/json",
-        headers=headers,
+        headers={"Authorization": f"Bearer {token}", **headers},
     )
 
 
@@ -102,10 +108,10 @@ def test_rate_limits_are_counted_in_this_process_while_redis_is_down_and_logged_
     client, limits, caplog
 ):
     limits.CACHES = redis_cache_settings(free_port())
-    session_id = store.session_create().pk
+    session, token = credentials.session_create_with_token()
     caplog.set_level(logging.INFO)
 
-    statuses = [post_message(client, session_id).status_code for _ in range(5)]
+    statuses = [post_to(client, session.pk, token).status_code for _ in range(5)]
 
     assert statuses == [201, 201, 201, 429, 429]
     assert len(lines(caplog, "tutoring.cache", "unreachable")) == 1
@@ -147,11 +153,8 @@ def test_a_request_without_the_configured_address_header_is_counted_by_its_socke
     limits.RATE_LIMIT_CLIENT = "2/m"
     caplog.set_level(logging.INFO)
 
-    direct = [post_message(client, store.session_create().pk).status_code for _ in range(3)]
-    proxied = [
-        post_message(client, store.session_create().pk, X_REAL_IP="203.0.113.9").status_code
-        for _ in range(3)
-    ]
+    direct = [post_message(client).status_code for _ in range(3)]
+    proxied = [post_message(client, X_REAL_IP="203.0.113.9").status_code for _ in range(3)]
 
     assert direct == [201, 201, 429]
     assert proxied == [201, 201, 429]
@@ -164,7 +167,7 @@ def test_a_forged_or_garbled_address_header_falls_back_to_the_socket_address(cli
     limits.RATE_LIMIT_CLIENT = "2/m"
 
     statuses = [
-        post_message(client, store.session_create().pk, X_REAL_IP=value).status_code
+        post_message(client, X_REAL_IP=value).status_code
         for value in ("not an address", "", "1.2.3.4, 5.6.7.8")
     ]
 
@@ -210,8 +213,8 @@ def test_live_updates_resume_when_the_channel_layer_answers_again(settings, capl
 
 def signed_cookie(session_id: str) -> str:
     response = HttpResponse()
-    binding.bind_session(response, session_id)
-    return response.cookies[binding.COOKIE_NAME].value
+    credentials.set_cookie(response, credentials.BrowserBinding.new(session_id))
+    return response.cookies[credentials.cookie_name()].value
 
 
 @pytest.mark.django_db(transaction=True)
@@ -220,7 +223,7 @@ def test_a_socket_opened_while_the_channel_layer_is_down_closes_with_try_again_l
     session_id = store.session_create().pk
     headers = [
         (b"origin", b"http://testserver"),
-        (b"cookie", f"{binding.COOKIE_NAME}={signed_cookie(session_id)}".encode()),
+        (b"cookie", f"{credentials.cookie_name()}={signed_cookie(session_id)}".encode()),
     ]
 
     async def scenario() -> int:
@@ -244,7 +247,7 @@ def test_an_open_socket_closes_with_try_again_later_when_redis_goes_away(setting
     session_id = store.session_create().pk
     headers = [
         (b"origin", b"http://testserver"),
-        (b"cookie", f"{binding.COOKIE_NAME}={signed_cookie(session_id)}".encode()),
+        (b"cookie", f"{credentials.cookie_name()}={signed_cookie(session_id)}".encode()),
     ]
 
     async def scenario() -> dict:
@@ -307,7 +310,9 @@ def test_with_redis_unreachable_a_whole_booking_succeeds_by_api_and_by_page_and_
 
     # The JSON API: a booking through /turns.
     api = httpx.Client(base_url=server.url, timeout=20)
-    session_id = api.post("/api/chat/sessions").json()["id"]
+    created = api.post("/api/chat/sessions").json()
+    session_id = created["id"]
+    api.headers["Authorization"] = f"Bearer {created['accessToken']}"
     for text in ["I need help with Python on Monday around 10", "1", *ANSWERS]:
         response = api.post(f"/api/chat/session/{session_id}/turns", json={"text": text})
         assert response.status_code == 201, response.text
@@ -317,8 +322,9 @@ def test_with_redis_unreachable_a_whole_booking_succeeds_by_api_and_by_page_and_
     # production, so they are sent by hand over this plain-HTTP test connection).
     page = httpx.get(f"{server.url}/", timeout=20)
     assert page.status_code == 200
+    cookie_name = credentials.cookie_name()
     cookies = {
-        binding.COOKIE_NAME: page.cookies[binding.COOKIE_NAME],
+        cookie_name: page.cookies[cookie_name],
         django_settings.CSRF_COOKIE_NAME: page.cookies[django_settings.CSRF_COOKIE_NAME],
     }
     token = csrf_token(page.text)
@@ -330,14 +336,14 @@ def test_with_redis_unreachable_a_whole_booking_succeeds_by_api_and_by_page_and_
             timeout=20,
         )
         assert said.status_code == 303, said.text[:500]
-    page_session = binding.session_id_from_cookie(cookies[binding.COOKIE_NAME])
+    page_session = credentials.binding_from_cookie(cookies[cookie_name]).session_id
 
     # The page's socket closes cleanly ("try again later"); the page works by HTTP meanwhile.
     with (
         connect(
             f"ws://127.0.0.1:{server.port}/ws/chat/",
             origin=f"http://127.0.0.1:{server.port}",
-            additional_headers=cookie_header({binding.COOKIE_NAME: cookies[binding.COOKIE_NAME]}),
+            additional_headers=cookie_header({cookie_name: cookies[cookie_name]}),
             proxy=None,
             open_timeout=10,
         ) as socket,
