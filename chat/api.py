@@ -278,6 +278,7 @@ def create_session(request: HttpRequest):
     description="Returns a new `accessToken`; the one used until now stops working at once.",
 )
 def rotate_token(request: HttpRequest, session_id: str):
+    _enforce_state_write_limit(session_id)
     token = credentials.access_token_rotate(_checked_id(session_id))
     return _no_store(_json({"accessToken": token}))
 

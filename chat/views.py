@@ -27,7 +27,12 @@ from chat.credentials import BrowserBinding
 from chat.forms import SayForm
 from chat.models import ChatSession, DeviceLink
 from tutoring.models import Mode, Tutor
-from tutoring.ratelimits import chat_write_wait, session_create_wait, too_many_requests_page
+from tutoring.ratelimits import (
+    chat_write_wait,
+    session_create_wait,
+    state_write_wait,
+    too_many_requests_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -353,6 +358,8 @@ def device_link_create(request: HttpRequest) -> HttpResponse:
     binding, session = _browser(request)
     if session is None:
         return _see_other(reverse("chat:page"))
+    if wait := state_write_wait(session.pk):
+        return _private(too_many_requests_page(request, retry_after=wait))
     try:
         new_link = credentials.device_link_issue(session.pk)
     except store.SessionNotFound:  # ended a moment ago

@@ -255,3 +255,33 @@ def test_match_requests_are_limited_per_client_address(limits, settings):
 
     assert statuses == [200, 200, 200, 429]
     assert elsewhere.status_code == 200
+
+
+def test_token_rotations_count_as_writes_to_the_session(limits, settings):
+    settings.RATE_LIMIT_STATE_WRITE = "2/m"
+    client = Client()
+    session_id = new_session(client)
+
+    statuses = []
+    for _ in range(3):
+        rotated = client.post(
+            f"/api/chat/session/{session_id}/token", content_type="application/json"
+        )
+        statuses.append(rotated.status_code)
+        if rotated.status_code == 200:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {rotated.json()['accessToken']}"
+
+    assert statuses == [200, 200, 429]
+    assert client.get(f"/api/chat/session/{session_id}").status_code == 200  # token kept
+
+
+def test_new_device_links_count_as_writes_to_the_session(limits, settings, client):
+    from chat.models import DeviceLink
+
+    settings.RATE_LIMIT_STATE_WRITE = "2/m"
+    client.get("/")
+
+    statuses = [client.post("/device/links").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert DeviceLink.objects.count() == 2

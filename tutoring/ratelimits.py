@@ -5,7 +5,8 @@ over. What is limited, and by what (settings ``RATE_LIMIT_*``):
 
 - turns and message posts: per chat session and per client address;
 - new chat sessions: per client address;
-- state writes through the API (PUT, PATCH, DELETE, reset): per chat session;
+- other writes to a session (API PUT, PATCH, DELETE, reset, token rotation; device links):
+  per chat session;
 - ``POST /api/match`` and admin logins: per client address;
 - WebSocket connections: per client address; catch-up requests ("resume"): per session.
 
@@ -142,7 +143,7 @@ def session_create_wait(request: HttpRequest) -> int | None:
 
 
 def state_write_wait(session_id: str) -> int | None:
-    """Count a state write through the API (PUT, PATCH, DELETE, reset) against the session."""
+    """Count a write to a session (state, token, device link) against the session's limit."""
     return would_exceed(group="state-write", value=session_id, rate=settings.RATE_LIMIT_STATE_WRITE)
 
 

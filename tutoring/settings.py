@@ -229,7 +229,8 @@ RATE_LIMIT_ADMIN_LOGIN = env_rate("RATE_LIMIT_ADMIN_LOGIN", default="5/m")
 # /api/chat/sessions): a computer lab of 30 students behind one address, each starting over
 # twice within five minutes, stays under it; a flood stops after 100.
 RATE_LIMIT_SESSION_CREATE = env_rate("RATE_LIMIT_SESSION_CREATE", default="100/5m")
-# State writes through the API (PUT, PATCH, DELETE, reset) per chat session.
+# Other writes to a chat session (API PUT, PATCH, DELETE, reset, token rotation; new device
+# links), per session.
 RATE_LIMIT_STATE_WRITE = env_rate("RATE_LIMIT_STATE_WRITE", default="60/m")
 # POST /api/match per client address.
 RATE_LIMIT_MATCH = env_rate("RATE_LIMIT_MATCH", default="60/m")
