@@ -128,7 +128,9 @@ def test_the_link_confirmation_can_be_answered_with_the_keyboard(
     other.goto(link)
 
     press_until_focused(other, "#continue-confirm")
-    other.keyboard.press("Enter")
+    # Enter submits the form: wait for that navigation, or the next one races it.
+    with other.expect_navigation():
+        other.keyboard.press("Enter")
 
     open_chat(other, "/")
     expect(other.locator("#chat-log .msg")).to_have_count(1)
