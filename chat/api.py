@@ -273,7 +273,7 @@ def create_session(request: HttpRequest):
 
 @router.post(
     "/session/{session_id}/token",
-    response={200: TokenOut, **errors(403, 404, body=True)},
+    response={200: TokenOut, **errors(403, 404, 429, body=True)},
     summary="Replace the access token",
     description="Returns a new `accessToken`; the one used until now stops working at once.",
 )

@@ -285,3 +285,20 @@ def test_new_device_links_count_as_writes_to_the_session(limits, settings, clien
 
     assert statuses == [200, 200, 429]
     assert DeviceLink.objects.count() == 2
+
+
+def test_every_limited_api_operation_documents_its_429():
+    from chat.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    limited = [
+        (method, path)
+        for path, operations in paths.items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+        and (path.startswith("/api/chat/") or path == "/api/match")
+    ]
+
+    assert len(limited) >= 14
+    for method, path in limited:
+        assert 429 in {int(status) for status in paths[path][method]["responses"]}, (method, path)
