@@ -220,9 +220,10 @@ RATELIMIT_FAIL_OPEN = True
 # A request without that header is counted by its socket address (tutoring/ratelimits.py).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Rates are "<count>/<period>", the period in s, m, h or d, optionally with a multiple
-# ("100/5m"). Per chat session and per client address: turns and message posts.
+# ("100/5m"). Per chat session and per client address: turns and message posts. A lab of 30
+# students behind one address, each sending a message every ten seconds, stays under 300/m.
 RATE_LIMIT_SESSION = env_rate("RATE_LIMIT_SESSION", default="30/m")
-RATE_LIMIT_CLIENT = env_rate("RATE_LIMIT_CLIENT", default="120/m")
+RATE_LIMIT_CLIENT = env_rate("RATE_LIMIT_CLIENT", default="300/m")
 # Admin login attempts per client address.
 RATE_LIMIT_ADMIN_LOGIN = env_rate("RATE_LIMIT_ADMIN_LOGIN", default="5/m")
 # New chat sessions per client address (a first visit to /, "New conversation", POST
