@@ -184,7 +184,8 @@ def test_a_traceback_cannot_forge_a_line_and_holds_no_whole_uid(console):
 
     lines = console()
     assert lines[0].endswith("something failed")
-    assert [line[:16] for line in lines[1:3]] == ["    Traceback (m", '      File "/wor']
+    assert lines[1].startswith("    Traceback (most recent call last)")
+    assert lines[2].startswith('      File "')
     assert all(line.startswith("    ") for line in lines[1:])
     assert str(uid) not in "\n".join(lines)
     assert lines[-1] == f"    {FORGED}"
