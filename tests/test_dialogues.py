@@ -84,8 +84,8 @@ Checked on EVERY turn (and on each answer `fill_form` and `if_asked` send), auto
 - the form opens only on a turn that states `step` (a refinement never opens it silently).
 
 The API names are the documented ones (`ccsfEmail`, step `ccsf-email`); a state that spells
-them `collegeEmail` / `college-email` or `notes` is read the same (ALIASES), so renaming the
-fields inside the app does not break these tests.
+them `collegeEmail` / `college-email` or `notes` is read the same (FIELD_ALIASES and
+STEP_ALIASES), so renaming the fields inside the app does not break these tests.
 
 Deselected by default on this branch (pyproject addopts ``-m "not dialogues"``) until the
 assistant passes them: run ``.venv/bin/pytest tests/test_dialogues.py -m dialogues``.
@@ -151,11 +151,8 @@ STEPS = (
     "complete",
 )
 # Other spellings of the documented API names, read as the documented one.
-ALIASES = {
-    "collegeEmail": "ccsfEmail",
-    "notes": "additionalNotes",
-    "college-email": "ccsf-email",
-}
+FIELD_ALIASES = {"collegeEmail": "ccsfEmail", "notes": "additionalNotes"}
+STEP_ALIASES = {"college-email": "ccsf-email", "notes": "additional-notes"}
 TURN_KEYS = {
     "say",
     "filler",
@@ -212,7 +209,7 @@ def _load() -> list[Dialogue]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, answers in (data.get("answer_sets") or {}).items():
             assert name not in answer_sets, f"{path.name}: answer set {name} defined twice"
-            answer_sets[name] = {_canonical(step): text for step, text in answers.items()}
+            answer_sets[name] = {_step(step): text for step, text in answers.items()}
         for raw in data.get("dialogues") or []:
             dialogues.append(
                 Dialogue(
@@ -245,8 +242,12 @@ def _load() -> list[Dialogue]:
     return dialogues
 
 
-def _canonical(name: str) -> str:
-    return ALIASES.get(name, name)
+def _field(name: str) -> str:
+    return FIELD_ALIASES.get(name, name)
+
+
+def _step(name: str) -> str:
+    return STEP_ALIASES.get(name, name)
 
 
 DIALOGUES = _load()
@@ -325,9 +326,9 @@ def canonical_draft(state: dict) -> dict | None:
     info = state.get("bookingInfo")
     if info is None:
         return None
-    draft = {_canonical(key): value for key, value in info.items()}
+    draft = {_field(key): value for key, value in info.items()}
     if draft.get("step") is not None:
-        draft["step"] = _canonical(draft["step"])
+        draft["step"] = _step(draft["step"])
     return draft
 
 
@@ -653,13 +654,13 @@ def expectation_problems(
             problems.append(f"reply_lacks: {unwanted!r} is in the reply")
     if "step" in turn and turn["step"] != "any":
         expected = turn["step"]
-        expected = _canonical(expected) if isinstance(expected, str) else expected
+        expected = _step(expected) if isinstance(expected, str) else expected
         if not value_matches(step_of(state), expected):
             problems.append(f"step: expected {expected!r}, got {step_of(state)!r}")
     if "draft" in turn:
         draft = canonical_draft(state)
         for name, expected in turn["draft"].items():
-            actual = draft_value(draft, _canonical(name))
+            actual = draft_value(draft, _field(name))
             if not value_matches(actual, expected):
                 problems.append(f"draft.{name}: expected {expected!r}, got {actual!r}")
     if "offer" in turn:
