@@ -62,7 +62,7 @@ class BookingDraftInline(ReadOnlyInline):
         "step",
         "student_name",
         "student_email",
-        "ccsf_email",
+        "college_email",
         "student_id",
         "allow_other_students",
         "classes",

@@ -181,7 +181,7 @@ class BookingDraft(models.Model):
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     student_name = models.CharField(_("name"), max_length=200, null=True, blank=True)
     student_email = models.CharField(_("email"), max_length=254, null=True, blank=True)
-    ccsf_email = models.CharField(_("college email"), max_length=254, null=True, blank=True)
+    college_email = models.CharField(_("college email"), max_length=254, null=True, blank=True)
     student_id = models.CharField(_("student id"), max_length=20, null=True, blank=True)
     allow_other_students = models.BooleanField(_("others may join"), null=True)
     classes = models.JSONField(_("classes"), default=list, blank=True)

@@ -39,7 +39,7 @@ class BookingInfoOut(OutputModel):
     step: str
     student_name: str | None
     student_email: str | None
-    ccsf_email: str | None
+    college_email: str | None = Field(alias="ccsfEmail")
     student_id: str | None
     allow_other_students: bool | None
     classes: list[str]

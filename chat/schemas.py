@@ -94,7 +94,8 @@ class BookingInfoIn(InputModel):
     step: StepName
     student_name: ShortText | None = None
     student_email: ShortText | None = None
-    ccsf_email: ShortText | None = None
+    # "ccsfEmail" on the wire (DESIGN.md); one name, college_email, everywhere else.
+    college_email: ShortText | None = Field(default=None, alias="ccsfEmail")
     student_id: ShortText | None = None
     allow_other_students: bool | None = None
     classes: list[Annotated[str, Field(max_length=20)]] = Field(default_factory=list, max_length=20)
@@ -114,7 +115,7 @@ class BookingInfoIn(InputModel):
     def _personal_email(cls, value: str | None) -> str | None:
         return None if value is None else answers.clean_email(value)
 
-    @field_validator("ccsf_email")
+    @field_validator("college_email")
     @classmethod
     def _college_email(cls, value: str | None) -> str | None:
         return None if value is None else answers.clean_college_email(value)

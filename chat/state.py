@@ -61,7 +61,7 @@ def booking_info_json(draft: BookingDraft | None) -> dict | None:
         "step": draft.step,
         "studentName": draft.student_name,
         "studentEmail": draft.student_email,
-        "ccsfEmail": draft.ccsf_email,
+        "ccsfEmail": draft.college_email,
         "studentId": draft.student_id,
         "allowOtherStudents": draft.allow_other_students,
         "classes": draft.classes,

@@ -193,7 +193,7 @@ class SessionWrite:
                 step=info.step,
                 student_name=info.student_name,
                 student_email=info.student_email,
-                ccsf_email=info.ccsf_email,
+                college_email=info.college_email,
                 student_id=info.student_id,
                 allow_other_students=info.allow_other_students,
                 classes=list(info.classes),

@@ -110,7 +110,7 @@ def student_records(*, emails: Iterable[str]) -> StudentRecords:
 
     booked = {booking.chat_session_id for booking in bookings if booking.chat_session_id}
     found(ChatSession.objects.filter(pk__in=booked).values_list("pk", flat=True), FOUND_BY_BOOKING)
-    drafts = BookingDraft.objects.filter(_any_of(emails, "student_email", "ccsf_email"))
+    drafts = BookingDraft.objects.filter(_any_of(emails, "student_email", "college_email"))
     found(drafts.values_list("session_id", flat=True), FOUND_BY_DRAFT)
     found(_sessions_whose_text_names(emails), FOUND_BY_TEXT)
     return StudentRecords(emails=emails, bookings=bookings, sessions=dict(sorted(sessions.items())))

@@ -67,7 +67,7 @@ def draft_text(draft: BookingDraft | None) -> str:
         (_("slot"), slot_text(draft.slot) if draft.slot else None),
         (_("name"), draft.student_name),
         (_("email"), draft.student_email),
-        (_("college email"), draft.ccsf_email),
+        (_("college email"), draft.college_email),
         (_("student id"), draft.student_id),
         (_("others may join"), draft.allow_other_students),
         (_("classes"), ", ".join(draft.classes or [])),

@@ -136,14 +136,14 @@ def student_answers(db) -> StudentAnswers:
     python, _created = Subject.objects.get_or_create(name="Python")
     Course.objects.get_or_create(code="CS 110A", defaults={"subject": python})
     return StudentAnswers(
-        name="Sofia Park",
-        email="sofia.park@example.com",
+        student_name="Sofia Park",
+        student_email="sofia.park@example.com",
         college_email="spark@mail.ccsf.edu",
         student_id="W1234567",
-        allow_others=False,
+        allow_other_students=False,
         classes=("CS 110A",),
         specific_help="Recursion in my linked list assignment.",
-        notes=None,
+        additional_notes=None,
     )
 
 

@@ -70,8 +70,8 @@ def bookings(book, ada_weekly, ben_weekly) -> dict[str, Booking]:
         "ada_wed_late": book(
             ada_weekly,
             WEDNESDAY_230PM,
-            name="Lee Chan",
-            email="lee.chan@example.com",
+            student_name="Lee Chan",
+            student_email="lee.chan@example.com",
             college_email="lchan@mail.ccsf.edu",
             student_id="W7654321",
         ),

@@ -354,14 +354,14 @@ def test_a_taken_slot_is_said_plainly_and_other_times_are_offered(chat):
         tutor_id=tutor_id,
         start=datetime.fromisoformat(slot["start"]),
         answers=StudentAnswers(
-            name="Other Student",
-            email="o@example.com",
+            student_name="Other Student",
+            student_email="o@example.com",
             college_email="o@mail.ccsf.edu",
             student_id=None,
-            allow_others=False,
+            allow_other_students=False,
             classes=(),
             specific_help="Loops and lists",
-            notes=None,
+            additional_notes=None,
         ),
     )
 

@@ -22,18 +22,22 @@ pytestmark = pytest.mark.django_db
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=CENTER_ZONE)
 
 BAD_ANSWERS = [
-    pytest.param("name", "\u202eeciffo eht", "student_name", id="bidi override in the name"),
-    pytest.param("name", "<b>Eve</b>", "student_name", id="markup in the name"),
-    pytest.param("name", "Eve\r\nBcc: x@example.com", "student_name", id="CR/LF in the name"),
-    pytest.param("name", "Eve\x00", "student_name", id="NUL in the name"),
-    pytest.param("name", "", "student_name", id="no name"),
-    pytest.param("email", "not-an-email", "student_email", id="personal email"),
+    pytest.param(
+        "student_name", "\u202eeciffo eht", "student_name", id="bidi override in the name"
+    ),
+    pytest.param("student_name", "<b>Eve</b>", "student_name", id="markup in the name"),
+    pytest.param(
+        "student_name", "Eve\r\nBcc: x@example.com", "student_name", id="CR/LF in the name"
+    ),
+    pytest.param("student_name", "Eve\x00", "student_name", id="NUL in the name"),
+    pytest.param("student_name", "", "student_name", id="no name"),
+    pytest.param("student_email", "not-an-email", "student_email", id="personal email"),
     pytest.param("college_email", "sofia@gmail.com", "college_email", id="college domain"),
     pytest.param("student_id", "W12;DROP", "student_id", id="student id"),
     pytest.param("classes", ("CS 999",), "classes", id="a class not on the roster"),
     pytest.param("specific_help", "", "specific_help", id="no help text"),
     pytest.param("specific_help", "loops\u202e", "specific_help", id="bidi in help"),
-    pytest.param("notes", "x\x1b[31m", "additional_notes", id="escape in notes"),
+    pytest.param("additional_notes", "x\x1b[31m", "additional_notes", id="escape in notes"),
 ]
 
 
@@ -53,8 +57,8 @@ def test_booking_create_refuses_a_bad_answer_naming_the_field(
 def test_booking_create_stores_answers_normalised(frozen_clock, ada_weekly, student_answers):
     answers = dataclasses.replace(
         student_answers,
-        name="  José   Núñez-O'Neil ",
-        email="Jose@Example.COM",
+        student_name="  José   Núñez-O'Neil ",
+        student_email="Jose@Example.COM",
         college_email="JNUNEZ@MAIL.CCSF.EDU",
         student_id="w1234567",
         classes=("cs110a",),

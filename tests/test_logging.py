@@ -283,8 +283,8 @@ def test_the_access_log_shortens_booking_uids_and_escapes_newlines(
         start=datetime(2030, 12, 2, 10, 0, tzinfo=CENTER_ZONE),
         end=datetime(2030, 12, 2, 10, 30, tzinfo=CENTER_ZONE),
         mode="online",
-        student_name=student_answers.name,
-        student_email=student_answers.email,
+        student_name=student_answers.student_name,
+        student_email=student_answers.student_email,
         college_email=student_answers.college_email,
         specific_help=student_answers.specific_help,
     )

@@ -33,14 +33,14 @@ MONDAY_11 = datetime(2026, 12, 7, 11, 0, tzinfo=CENTER_ZONE)
 PERSONAL = ("Sofia", "sofia.park", "spark@", "W1234567", "Recursion", "linked list")
 
 OMAR = StudentAnswers(
-    name="Omar Diaz",
-    email="omar@example.com",
+    student_name="Omar Diaz",
+    student_email="omar@example.com",
     college_email="odiaz@mail.ccsf.edu",
     student_id=None,
-    allow_others=True,
+    allow_other_students=True,
     classes=("CS 110A",),
     specific_help="Loops.",
-    notes=None,
+    additional_notes=None,
 )
 
 

@@ -46,14 +46,14 @@ _NAME_PUNCTUATION = frozenset("'’‘-.")
 class StudentAnswers:
     """The booking form's answers (checked again by ``validated_answers`` when booking)."""
 
-    name: str
-    email: str
+    student_name: str
+    student_email: str
     college_email: str
     student_id: str | None
-    allow_others: bool
+    allow_other_students: bool
     classes: tuple[str, ...]
     specific_help: str
-    notes: str | None
+    additional_notes: str | None
 
 
 class InvalidAnswer(ValueError):
@@ -210,15 +210,17 @@ def validated_answers(answers: StudentAnswers) -> StudentAnswers:
     Fields are checked in the order the form asks for them, so the first problem reported is
     the earliest step to go back to.
     """
-    if not isinstance(answers.allow_others, bool):
+    if not isinstance(answers.allow_other_students, bool):
         raise InvalidAnswer("allow_other_students", _("Please answer yes or no."))
     return dataclasses.replace(
         answers,
-        name=clean_student_name(answers.name),
-        email=clean_email(answers.email),
+        student_name=clean_student_name(answers.student_name),
+        student_email=clean_email(answers.student_email),
         college_email=clean_college_email(answers.college_email),
         student_id=clean_student_id(answers.student_id),
         classes=clean_classes(answers.classes),
         specific_help=clean_help_text(answers.specific_help, field="specific_help", required=True),
-        notes=clean_help_text(answers.notes, field="additional_notes", required=False),
+        additional_notes=clean_help_text(
+            answers.additional_notes, field="additional_notes", required=False
+        ),
     )

@@ -482,14 +482,14 @@ class Conversation:
         tutor = self.pending["tutor"]
         slot = form["slot"]
         answers = StudentAnswers(
-            name=form.get("studentName"),
-            email=form.get("studentEmail"),
+            student_name=form.get("studentName"),
+            student_email=form.get("studentEmail"),
             college_email=form.get("ccsfEmail"),
             student_id=form.get("studentId"),
-            allow_others=form.get("allowOtherStudents"),
+            allow_other_students=form.get("allowOtherStudents"),
             classes=tuple(form.get("classes") or ()),
             specific_help=form.get("specificHelp"),
-            notes=form.get("additionalNotes"),
+            additional_notes=form.get("additionalNotes"),
         )
         try:
             booking = booking_create(

@@ -14,14 +14,14 @@ from tutoring.matching import upcoming_slots
 from tutoring.models import Booking, Tutor
 
 SOFIA = StudentAnswers(
-    name="Sofia Park",
-    email="sofia.park@example.com",
+    student_name="Sofia Park",
+    student_email="sofia.park@example.com",
     college_email="spark@mail.ccsf.edu",
     student_id="W1234567",
-    allow_others=False,
+    allow_other_students=False,
     classes=("CS 110A",),
     specific_help="Recursion in my linked list assignment.",
-    notes=None,
+    additional_notes=None,
 )
 
 
