@@ -133,6 +133,57 @@ def booking_cancel(*, booking: Booking, now: datetime.datetime | None = None) ->
     return current
 
 
+def booking_answers(booking: Booking) -> StudentAnswers:
+    """Return the answers ``booking`` was made with, to book again with the same details."""
+    return StudentAnswers(
+        student_name=booking.student_name,
+        student_email=booking.student_email,
+        college_email=booking.college_email,
+        student_id=booking.student_id or None,
+        allow_other_students=booking.allow_other_students,
+        classes=tuple(booking.classes),
+        specific_help=booking.specific_help,
+        additional_notes=booking.additional_notes or None,
+    )
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    tutor_id: int,
+    start: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Move ``booking`` to ``tutor_id`` at ``start``: book the new session, cancel the old one.
+
+    One transaction, so the student never holds both sessions nor loses both: if the new
+    slot is taken (``SlotUnavailable``) or the old booking can no longer be cancelled
+    (``BookingNotCancellable``), nothing changes. The new booking carries the old one's
+    answers and subject; each sends its own email after commit (a confirmation and a
+    cancellation). Lock order stays "tutor, then booking", as in a create then a cancel.
+    """
+    now = now or timezone.now()
+    if not booking_can_cancel(booking, now=now):
+        raise BookingNotCancellable()
+    with transaction.atomic():
+        moved = booking_create(
+            tutor_id=tutor_id,
+            start=start,
+            answers=booking_answers(booking),
+            subject=booking.subject,
+            chat_session_id=booking.chat_session_id,
+            now=now,
+        )
+        cancelled = booking_cancel(booking=booking, now=now)
+        if cancelled.status != Booking.Status.CANCELLED or cancelled.cancelled_at != now:
+            # Cancelled by someone else meanwhile: moving it would add a booking, not move one.
+            raise BookingNotCancellable()
+    logger.info(
+        "booking %s moved to %s", short_booking_uid(booking.uid), short_booking_uid(moved.uid)
+    )
+    return moved
+
+
 def booking_label(booking: Booking, zone: datetime.tzinfo) -> str:
     """Return a booking for a person: "Tue Dec 8, 2:00 PM session with Sam Lee"."""
     start = timezone.localtime(booking.start, zone)
