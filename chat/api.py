@@ -22,7 +22,7 @@ from ninja.utils import check_csrf
 from pydantic import Field, field_validator
 
 from chat import credentials, state, store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from chat.errors import error_response
 from chat.ids import SESSION_ID_PATTERN
 from chat.models import ChatSession

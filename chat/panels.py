@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from chat import state
 from chat.assistant import booking_form
-from chat.assistant.conversation import EXPECT_CANCEL, EXPECT_SLOT, EXPECT_SWITCH, EXPECT_TUTOR
+from chat.assistant.context import EXPECT_CANCEL, EXPECT_SLOT, EXPECT_SWITCH, EXPECT_TUTOR
 from chat.models import ChatSession
 from tutoring.booking import booking_can_cancel, booking_label
 from tutoring.calendar import booking_place

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chat import credentials, state, store
 from chat import render as chat_render
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from chat.credentials import BrowserBinding
 from chat.forms import SayForm
 from chat.models import ChatSession, DeviceLink

@@ -21,7 +21,7 @@ from django.core import mail
 from django.test import Client
 
 from chat import store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from tests.conftest import CENTER_NOW, CENTER_ZONE
 from tutoring.booking import booking_create, booking_record_attendance
 from tutoring.matching import Wish, offered_slot, tutors_match

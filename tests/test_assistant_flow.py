@@ -453,15 +453,15 @@ def test_a_turn_for_an_unknown_session_is_404(roster):
 
 
 def test_a_turn_that_fails_halfway_stores_nothing(chat, monkeypatch):
-    from chat.assistant import conversation
+    from chat.assistant import policy, turn
 
     def broken(*args, **kwargs):
         raise RuntimeError("matching broke")
 
-    monkeypatch.setattr(conversation, "tutors_match", broken)
+    monkeypatch.setattr(policy, "tutors_match", broken)
 
     with pytest.raises(RuntimeError):
-        conversation.take_turn(chat.session_id, text="python monday 10")
+        turn.take_turn(chat.session_id, text="python monday 10")
 
     assert ChatMessage.objects.filter(session_id=chat.session_id).count() == 1
     assert chat.state["lastSearchCriteria"] is None

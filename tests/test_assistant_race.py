@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from chat import store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from tests.test_assistant_flow import ANSWERS
 from tests.threads import run_concurrently
 from tutoring.models import Booking

@@ -17,7 +17,7 @@ from channels.testing import WebsocketCommunicator
 from django.http import HttpResponse
 
 from chat import credentials, store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from chat.consumers import (
     CLOSE_CONVERSATION_MOVED,
     CLOSE_SESSION_GONE,

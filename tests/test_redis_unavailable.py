@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from chat import credentials, store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from chat.broadcast import live_updates
 from chat.consumers import CLOSE_TRY_AGAIN_LATER
 from tests.conftest import CENTER_NOW

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from chat import store
-from chat.assistant.conversation import take_turn
+from chat.assistant.turn import take_turn
 from chat.ids import short_session_id
 from chat.models import (
     BookingDraft,

@@ -1,20 +1,30 @@
-"""The booking form: one question per turn, each answer checked, with a clear re-ask.
+"""The booking form, defined once: its steps, their fields, questions, readers and panels.
 
-Pure functions over the form's fields (the camelCase ``bookingInfo`` dict of DESIGN.md); the
-conversation stores the result through the session store. A bad answer never loses what was
-collected: the fields come back unchanged with a message saying what to fix.
+Everything that knows the form reads this table: the draft model's steps
+(``chat.models.BookingStep``), the API schemas (wire names), the state JSON, the panel
+templates, the support text, the admin and the dialogue policy. A field has one name
+everywhere (``college_email``, ``additional_notes``, as ``Booking`` spells them); only the
+JSON API uses the camelCase wire name of DESIGN.md (``ccsfEmail``, ``additionalNotes``).
+
+Filling the form is slot filling: a message may answer several fields at once ("Ana Lopez
+ana@gmail.com, school email alopez@mail.ccsf.edu"), in any order; ``read_answer`` returns what
+it found and what is still missing, and the next question is the first step not yet answered.
+The readers are pure (no database): the roster's course codes come in as an argument.
 """
 
+from __future__ import annotations
+
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chat.assistant.understanding import find_courses, parse_yes_no
-from chat.models import BookingStep
 from tutoring.answers import (
     HELP_MAX_CHARS,
     InvalidAnswer,
@@ -25,116 +35,111 @@ from tutoring.answers import (
     clean_student_name,
 )
 
-# The questions in order (the model's steps, less "complete", which means booked).
-COMPLETE = BookingStep.COMPLETE.value
-STEPS = tuple(step for step in BookingStep.values if step != COMPLETE)
 MAX_FREE_TEXT = HELP_MAX_CHARS
-_EMAIL = re.compile(r"[^\s<>,;:()\[\]\"']+@[^\s<>,;:()\[\]\"']+")
-_SKIP_WORDS = {"skip", "none", "no", "nope", "n/a", "na", "nothing", "no thanks", "-"}
-_NAME_PREFIX = re.compile(
-    r"^\s*(?:hi|hello|hey)?[\s,]*(?:my name is|my name's|i am|i'm|im|name:)\s*", re.I
+COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # as Booking, BookingDraft and StudentAnswers spell it
+    wire: str  # bookingInfo's camelCase name (DESIGN.md)
+    label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # BookingStep value, the API's bookingInfo.step
+    label: str
+    fields: tuple[str, ...]
+    required: bool  # False: "skip", "none", "I don't have one" answer it
+    template: str  # the panel's form for this step
+
+    @property
+    def why_key(self) -> str:
+        """The CenterFact that says why this step asks what it asks."""
+        return f"why:{self.key}"
+
+
+FIELDS = (
+    FormField("student_name", "studentName", gettext_lazy("name")),
+    FormField("student_email", "studentEmail", gettext_lazy("personal email")),
+    FormField("college_email", "ccsfEmail", gettext_lazy("college email")),
+    FormField("student_id", "studentId", gettext_lazy("student ID")),
+    FormField("allow_other_students", "allowOtherStudents", gettext_lazy("others may join")),
+    FormField("classes", "classes", gettext_lazy("classes")),
+    FormField("specific_help", "specificHelp", gettext_lazy("what you need help with")),
+    FormField("additional_notes", "additionalNotes", gettext_lazy("notes")),
 )
+FIELD = {f.name: f for f in FIELDS}
+WIRE = {f.name: f.wire for f in FIELDS}
 
-
-# The step that asks for each field of tutoring.answers (InvalidAnswer.field).
-STEP_OF_FIELD = {
-    "student_name": BookingStep.NAME_EMAIL.value,
-    "student_email": BookingStep.NAME_EMAIL.value,
-    "college_email": BookingStep.CCSF_EMAIL.value,
-    "student_id": BookingStep.STUDENT_ID.value,
-    "allow_other_students": BookingStep.ALLOW_OTHERS.value,
-    "classes": BookingStep.CLASSES.value,
-    "specific_help": BookingStep.SPECIFIC_HELP.value,
-    "additional_notes": BookingStep.ADDITIONAL_NOTES.value,
-}
-
-
-# The bookingInfo key of each field of tutoring.answers.
-KEY_OF_FIELD = {
-    "student_name": "studentName",
-    "student_email": "studentEmail",
-    "college_email": "ccsfEmail",
-    "student_id": "studentId",
-    "allow_other_students": "allowOtherStudents",
-    "classes": "classes",
-    "specific_help": "specificHelp",
-    "additional_notes": "additionalNotes",
-}
-
-
-def empty_form(slot: dict) -> dict:
-    """Return a new form at its first step for ``slot``."""
-    return {
-        "step": STEPS[0],
-        "studentName": None,
-        "studentEmail": None,
-        "ccsfEmail": None,
-        "studentId": None,
-        "allowOtherStudents": None,
-        "classes": [],
-        "specificHelp": None,
-        "additionalNotes": None,
-        "slot": slot,
-    }
+_T = "chat/panels/steps/"
+STEPS = (
+    Step(
+        "name-email",
+        gettext_lazy("name and email"),
+        ("student_name", "student_email"),
+        True,
+        _T + "_name_email.html",
+    ),
+    Step(
+        "ccsf-email", gettext_lazy("college email"), ("college_email",), True, _T + "_email.html"
+    ),
+    Step("student-id", gettext_lazy("student id"), ("student_id",), False, _T + "_text.html"),
+    Step(
+        "allow-others",
+        gettext_lazy("other students may join"),
+        ("allow_other_students",),
+        True,
+        _T + "_yes_no.html",
+    ),
+    Step("classes", gettext_lazy("classes"), ("classes",), False, _T + "_classes.html"),
+    Step(
+        "specific-help",
+        gettext_lazy("what help is needed"),
+        ("specific_help",),
+        True,
+        _T + "_long_text.html",
+    ),
+    Step(
+        "additional-notes",
+        gettext_lazy("notes"),
+        ("additional_notes",),
+        False,
+        _T + "_long_text.html",
+    ),
+    Step("confirm", gettext_lazy("confirm"), (), True, _T + "_confirm.html"),
+)
+STEP = {step.key: step for step in STEPS}
+# The model's choices: every step, then "complete" (booked).
+STEP_CHOICES = tuple((step.key, step.label) for step in STEPS) + (
+    (COMPLETE, gettext_lazy("complete")),
+)
+QUESTION_STEPS = tuple(step.key for step in STEPS if step.key != "confirm")
+STEP_OF_FIELD = {name: step.key for step in STEPS for name in step.fields}
+# Kept for the panel and older callers: the steps in order, "confirm" last.
+STEP_KEYS = tuple(step.key for step in STEPS)
 
 
 def step_number(step: str) -> int:
-    """Return the 1-based position of ``step`` among the questions."""
-    return STEPS.index(step) + 1
+    """Return the 1-based position of ``step`` among the steps."""
+    return STEP_KEYS.index(step) + 1
 
 
 def previous_step(step: str) -> str | None:
-    """Return the step before ``step``, or None at the first."""
-    index = STEPS.index(step)
-    return STEPS[index - 1] if index > 0 else None
-
-
-# The answers a step must leave behind; the other steps may be skipped.
-_REQUIRED = {
-    "name-email": ("studentName", "studentEmail"),
-    "ccsf-email": ("ccsfEmail",),
-    "allow-others": ("allowOtherStudents",),
-    "specific-help": ("specificHelp",),
-}
-
-
-def first_missing_step(form: dict) -> str | None:
-    """Return the first step whose required answer is missing, or None when all are there."""
-    for step in STEPS:
-        if any(form.get(field) in (None, "") for field in _REQUIRED.get(step, ())):
-            return step
-    return None
-
-
-def is_filled(form: dict) -> bool:
-    """Return whether every required answer is there (a slot change can skip to confirm)."""
-    return first_missing_step(form) is None
-
-
-def at_first_missing(form: dict) -> dict:
-    """Return ``form`` moved back to its first missing answer when its step is past it.
-
-    A form written through the JSON API may stand at any step with any answers missing;
-    the questions then resume where the first answer is missing.
-    """
-    missing = first_missing_step(form)
-    if form["step"] in STEPS and missing is not None:
-        if STEPS.index(missing) < STEPS.index(form["step"]):
-            return {**form, "step": missing}
-    return form
+    index = STEP_KEYS.index(step)
+    return STEP_KEYS[index - 1] if index > 0 else None
 
 
 def question(step: str) -> str:
-    """Return the question asked at ``step`` (confirm's summary comes from ``summary``)."""
+    """Return the question asked at ``step``."""
     domain = settings.COLLEGE_EMAIL_DOMAIN
-    questions = {
+    return {
         "name-email": _(
             "What's your name and personal email? For example: *Sam Lee, sam@example.com*"
         ),
         "ccsf-email": _("What's your college email (ending in @%(domain)s)?") % {"domain": domain},
-        "student-id": _(
-            "What's your student ID? (Letters and digits; say *skip* to leave it out.)"
-        ),
+        "student-id": _("What's your student ID? (Optional: say *skip* if you don't have it.)"),
         "allow-others": _(
             "May other students join this session if they need the same help? (yes/no)"
         ),
@@ -142,144 +147,269 @@ def question(step: str) -> str:
         "specific-help": _("What specifically would you like help with?"),
         "additional-notes": _("Anything else the tutor should know? (Or say *skip*.)"),
         "confirm": _("Shall I book it? (yes/no)"),
-    }
-    return questions[step]
+    }[step]
+
+
+# --- which step comes next ----------------------------------------------------------------------
+
+
+def is_answered(step: str, values: dict, skipped: frozenset[str] = frozenset()) -> bool:
+    """Return whether ``step`` needs no question: its fields are there, or it was skipped."""
+    if step == "confirm":
+        return False
+    fields = STEP[step].fields
+    present = all(_present(values.get(name)) for name in fields)
+    return present or (not STEP[step].required and step in skipped)
+
+
+def _present(value) -> bool:
+    return value not in (None, "", [])
+
+
+def missing_required(values: dict) -> str | None:
+    """Return the first required step whose answer is missing, or None."""
+    for step in QUESTION_STEPS:
+        if STEP[step].required and not is_answered(step, values):
+            return step
+    return None
+
+
+def next_step(values: dict, skipped: frozenset[str], after: str | None = None) -> str:
+    """Return the step to ask next: the first unanswered one, past ``after`` for optional ones.
+
+    A required answer that is missing is always asked first; an optional step is asked once
+    (in order) and not again once the form went past it.
+    """
+    missing = missing_required(values)
+    start = STEP_KEYS.index(after) + 1 if after in STEP_KEYS else 0
+    for step in QUESTION_STEPS[start:]:
+        if not is_answered(step, values, skipped):
+            if missing is not None and STEP_KEYS.index(missing) < STEP_KEYS.index(step):
+                return missing
+            return step
+    return missing or "confirm"
+
+
+# --- reading answers ----------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[^\s<>,;:()\[\]\"'/]+@[^\s<>,;:()\[\]\"'/]+\.[a-z]{2,}", re.I)
+# "skip", "none", "i dont have one", "idk", "n/a", "no id", "not sure", "nothing else".
+_SKIP = re.compile(
+    r"^(?:skip(?: it| this| that)?|none|no+|nope|nah|n/?a|na|nothing(?: else)?|no thanks|"
+    r"no notes?|no id|-+|idk|i ?d(?:on'?t|ont) know|dunno|not sure|i (?:do not|don'?t|dont) "
+    r"(?:have|know)(?: (?:one|it|an? (?:id|student id)|my (?:id|student id)))?|"
+    r"(?:i )?(?:don'?t|dont|do not) remember(?: it)?|not? (?:needed|applicable)|"
+    r"that'?s (?:it|all)|all good|i'?m good|im good|nothing to add|no class|not for a class|"
+    r"(?:it'?s )?not for (?:a|any) class|leave it (?:out|blank)|pass)$",
+    re.I,
+)
+_NAME_LEADS = re.compile(
+    r"\b(?:hi|hello|hey|oops|sorry|actually|ok|okay|so|well|yes|yeah|sure)\b[\s,!.]*|"
+    r"\b(?:my (?:full )?name(?: is|'s)|name(?: is|:)|i am|i'm|im|this is|it'?s|call me)\b",
+    re.I,
+)
+_EMAIL_WORDS = re.compile(
+    r"\b(?:and|&|my|personal|school|college|ccsf|student|work|home|gmail|e-?mail|address|is|"
+    r"at|it'?s|also|plus|the|for|of|mail)\b",
+    re.I,
+)
+_NOT_NAME_WORDS = re.compile(
+    r"\b(?:why|what|when|where|who|how|help|need|want|book|cancel|tutor|session|skip|"
+    r"don'?t|dont|have|time|change|instead|monday|tuesday|wednesday|thursday|friday|python|"
+    r"java|please|thanks|thank|email|id|number|online|campus)\b|\?|\d",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The outcome of one answer: the form (changed or not) and an error to re-ask with."""
+class Reading:
+    """What one message gave the form: fields found, steps skipped, and what went wrong."""
 
-    form: dict
-    error: str | None = None
+    values: dict = field(default_factory=dict)  # field name -> value, checked
+    skipped: frozenset[str] = frozenset()  # optional steps answered "skip" / "none"
+    problem: str | None = None  # for the student: what to fix (nothing is lost)
+    college_as_personal: str | None = None  # a college address given as the personal one
 
-
-def take_answer(
-    form: dict,
-    text: str,
-    *,
-    known_courses: frozenset[str],
-    course_examples: tuple[str, ...] = (),
-    reviewing: bool = False,
-) -> Answer:
-    """Check ``text`` as the answer to the form's current step; advance on success.
-
-    ``reviewing``: the student went back from the summary to change one answer, so the next
-    step is the summary again rather than every question after this one.
-    """
-    step = form["step"]
-    reader = _READERS[step]
-    examples = course_examples or tuple(sorted(known_courses)[:3])
-    fields, error = reader(text.strip(), known_courses, examples)
-    if error is not None:
-        return Answer(form=form, error=error)
-    following = "confirm" if reviewing else STEPS[STEPS.index(step) + 1]
-    return Answer(form={**form, **fields, "step": following})
+    @property
+    def empty(self) -> bool:
+        return not self.values and not self.skipped and self.problem is None
 
 
-def _email(text: str) -> str | None:
-    found = _EMAIL.search(text)
-    if not found:
-        return None
-    address = found.group(0).strip(".").lower()
-    try:
-        validate_email(address)
-    except ValidationError:
-        return None
-    return address
+def is_skip(text: str) -> bool:
+    """Return whether ``text`` declines an optional question ("skip", "idk", "i dont have one")."""
+    cleaned = re.sub(r"[\s.!,]+", " ", text.lower().replace("’", "'")).strip()
+    cleaned = re.sub(r"^(?:um+|uh+|hmm+|sorry|oh|ah|well)\s+", "", cleaned)
+    return bool(_SKIP.match(cleaned))
 
 
-def _read_name_email(text: str, _courses, _examples) -> tuple[dict, str | None]:
-    address = _email(text)
-    name = _NAME_PREFIX.sub("", _EMAIL.sub(" ", text))
-    # Brackets or quotes left empty by taking the address out: "Sam Lee <sam@example.com>".
-    name = re.sub(r"[(\[<\"']\s*[)\]>\"']", " ", name)
-    name = re.sub(r"[\s,;:]+", " ", name).strip(" .-")
-    name = re.sub(r"\b(?:and|my email is|email|e-mail)\s*$", "", name, flags=re.I).strip(" .-")
-    if not address and not re.search(r"[^\W\d_]", name):
-        return {}, _(
-            "I need your name and your personal email, for example *Sam Lee, sam@example.com*."
-        )
-    if not address:
-        return {}, _(
-            "That doesn't look like an email address. What's your personal email, with your name?"
-        )
-    if not re.search(r"[^\W\d_]", name):
-        return {}, _(
-            "And your name? Please send your name with the email, like *Sam Lee, sam@example.com*."
-        )
-    try:
-        return {"studentName": clean_student_name(name), "studentEmail": clean_email(address)}, None
-    except InvalidAnswer as invalid:
-        return {}, invalid.message
+def emails_in(text: str) -> list[str]:
+    """Return the valid email addresses in ``text``, lower-cased, in order."""
+    found = []
+    for match in _EMAIL.finditer(text):
+        address = match.group(0).strip(".").lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        if address not in found:
+            found.append(address)
+    return found
 
 
-def _read_college_email(text: str, _courses, _examples) -> tuple[dict, str | None]:
+def is_college_address(address: str) -> bool:
     domain = settings.COLLEGE_EMAIL_DOMAIN.lower()
-    address = _email(text)
-    if address is None:
-        return {}, _(
-            "That doesn't look like an email address. Your college email ends in @%(domain)s."
-        ) % {"domain": domain}
+    return address.endswith("@" + domain) or address.endswith("." + domain)
+
+
+def name_in(text: str) -> str | None:
+    """Return a person's name from ``text`` with emails and filler words taken out."""
+    rest = _EMAIL.sub(" ", text)
+    rest = re.sub(r"[(\[<\"']\s*[)\]>\"']", " ", rest)
+    rest = _NAME_LEADS.sub(" ", rest)
+    rest = _EMAIL_WORDS.sub(" ", rest)
+    rest = re.sub(r"[\s,;:]+", " ", rest).strip(" .-!")
+    if not rest or _NOT_NAME_WORDS.search(rest) or len(rest.split()) > 5:
+        return None
+    if not re.search(r"[^\W\d_]", rest):
+        return None
     try:
-        return {"ccsfEmail": clean_college_email(address)}, None
-    except InvalidAnswer as invalid:
-        return {}, invalid.message
+        name = clean_student_name(rest)
+    except InvalidAnswer:
+        return None
+    # Students type names in lower case; the tutor sees them capitalised.
+    return name.title() if name.islower() else name
 
 
-def _read_student_id(text: str, _courses, _examples) -> tuple[dict, str | None]:
-    if text.lower().strip(" .!") in _SKIP_WORDS:
-        return {"studentId": None}, None
+def _email_fields(text: str, values: dict, step: str) -> tuple[dict, str | None]:
+    """Sort the addresses in ``text`` into personal and college; note a college one given alone."""
+    found: dict = {}
+    college_as_personal = None
+    addresses = emails_in(text)
+    college = [a for a in addresses if is_college_address(a)]
+    personal = [a for a in addresses if not is_college_address(a)]
+    if college:
+        found["college_email"] = clean_college_email(college[0])
+    if personal:
+        found["student_email"] = clean_email(personal[0])
+    elif college and step == "name-email" and not values.get("student_email"):
+        college_as_personal = college[0]
+    return found, college_as_personal
+
+
+def read_answer(step: str, text: str, values: dict, *, known_courses: frozenset[str]) -> Reading:
+    """Read ``text`` as the answer to ``step``; also take any other field it plainly gives."""
+    reader = _READERS.get(step)
+    if reader is None:
+        return Reading()
     try:
-        return {"studentId": clean_student_id(text.strip().lstrip("@#").strip())}, None
+        return reader(text.strip(), values, known_courses)
     except InvalidAnswer as invalid:
-        return {}, f"{invalid.message} " + _("Or say *skip*.")
+        return Reading(problem=invalid.message)
 
 
-def _read_allow_others(text: str, _courses, _examples) -> tuple[dict, str | None]:
+def fields_anywhere(text: str, values: dict) -> dict:
+    """Return fields ``text`` plainly gives whatever the step: emails, a stated name or ID."""
+    found, _college = _email_fields(text, values, step="")
+    stated = re.search(
+        r"\bmy (?:full )?name(?: is|'s)\s+([^\d@,.;!?]{2,60}?)(?=$|[,.;!?]| and\b| my\b)",
+        text,
+        re.I,
+    )
+    if stated:
+        name = name_in(stated.group(1))
+        if name:
+            found["student_name"] = name
+    student_id = re.search(r"\b(?:student )?id(?: number)?(?: is|:)\s*([A-Za-z]?\d{5,9})\b", text, re.I)
+    if student_id:
+        try:
+            found["student_id"] = clean_student_id(student_id.group(1))
+        except InvalidAnswer:
+            pass
+    return found
+
+
+def _read_name_email(text: str, values: dict, _courses) -> Reading:
+    found, college_as_personal = _email_fields(text, values, "name-email")
+    name = name_in(text)
+    if name:
+        found["student_name"] = name
+    if not found and not college_as_personal:
+        if emails_in(text) == [] and "@" in text:
+            return Reading(problem=_("That doesn't look like a complete email address."))
+        return Reading()
+    return Reading(values=found, college_as_personal=college_as_personal)
+
+
+def _read_college_email(text: str, values: dict, _courses) -> Reading:
+    addresses = emails_in(text)
+    found, _unused = _email_fields(text, values, "ccsf-email")
+    if "college_email" in found:
+        return Reading(values=found)
+    if addresses:
+        # A personal address at the college question: keep it if the personal one is missing.
+        domain = settings.COLLEGE_EMAIL_DOMAIN
+        kept = {} if values.get("student_email") else found
+        return Reading(
+            values=kept,
+            problem=_("Your college email ends in @%(domain)s.") % {"domain": domain},
+        )
+    if "@" in text:
+        return Reading(problem=_("That doesn't look like a complete email address."))
+    return Reading()
+
+
+def _read_student_id(text: str, values: dict, _courses) -> Reading:
+    if is_skip(text):
+        return Reading(skipped=frozenset({"student-id"}))
+    found = fields_anywhere(text, values)
+    if "student_id" in found:
+        return Reading(values=found)
+    candidates = re.findall(r"[@#]?[A-Za-z]?\d[\dA-Za-z-]{3,}", text)
+    if len(candidates) == 1 or (not candidates and len(text.split()) == 1):
+        token = (candidates[0] if candidates else text).lstrip("@#")
+        return Reading(values={**found, "student_id": clean_student_id(token)})
+    return Reading(values=found)
+
+
+def _read_allow_others(text: str, values: dict, _courses) -> Reading:
     answer = parse_yes_no(text)
+    lowered = text.lower()
     if answer is None:
-        return {}, _("Please answer yes or no: may other students join this session?")
-    return {"allowOtherStudents": answer}, None
+        if re.search(r"\b(?:fine|ok|okay|sure|don'?t mind|dont mind|that'?s ok|why not)\b", lowered):
+            answer = True
+        elif re.search(r"\b(?:alone|just me|one on one|1 on 1|rather not|prefer not|private)\b", lowered):
+            answer = False
+    if answer is None:
+        return Reading()
+    return Reading(values={"allow_other_students": answer})
 
 
-def _read_classes(
-    text: str, known_courses: frozenset[str], examples: tuple[str, ...]
-) -> tuple[dict, str | None]:
-    if text.lower().strip(" .!") in _SKIP_WORDS:
-        return {"classes": []}, None
+def _read_classes(text: str, values: dict, known_courses: frozenset[str]) -> Reading:
     departments = {code.split(" ")[0] for code in known_courses}
     codes = find_courses(text, departments=departments)
+    if not codes:
+        if is_skip(text):
+            return Reading(skipped=frozenset({"classes"}))
+        return Reading()
     unknown = [code for code in codes if code not in known_courses]
     if unknown:
-        return {}, _("I don't know %(codes)s. Which class is it? For example %(examples)s.") % {
-            "codes": ", ".join(unknown),
-            "examples": ", ".join(examples),
-        }
-    if not codes:
-        return {}, _("Please give the course code, like *%(example)s*, or say *none*.") % {
-            "example": examples[0] if examples else "CS 110A"
-        }
-    return {"classes": list(codes)}, None
+        examples = ", ".join(sorted(known_courses)[:3])
+        return Reading(
+            problem=_("I don't know %(codes)s here. Which class is it? For example %(examples)s.")
+            % {"codes": ", ".join(unknown), "examples": examples}
+        )
+    return Reading(values={"classes": list(codes)})
 
 
-def _read_free_text(field: str, *, optional: bool):
-    answer_field = {"specificHelp": "specific_help", "additionalNotes": "additional_notes"}[field]
-
-    def read(text: str, _courses, _examples) -> tuple[dict, str | None]:
-        if optional and text.lower().strip(" .!") in _SKIP_WORDS:
-            return {field: None}, None
-        try:
-            return {field: clean_help_text(text, field=answer_field, required=not optional)}, None
-        except InvalidAnswer as invalid:
-            return {}, invalid.message
+def _read_free_text(name: str, step: str) -> Callable[[str, dict, frozenset], Reading]:
+    def read(text: str, values: dict, _courses) -> Reading:
+        if not STEP[step].required and is_skip(text):
+            return Reading(skipped=frozenset({step}))
+        return Reading(
+            values={name: clean_help_text(text, field=name, required=STEP[step].required)}
+        )
 
     return read
-
-
-def _read_confirm(text: str, _courses, _examples) -> tuple[dict, str | None]:
-    # Confirmation is handled by the conversation (it books); here only the re-ask.
-    return {}, _("Please answer yes to book it, or no.")
 
 
 _READERS = {
@@ -288,29 +418,37 @@ _READERS = {
     "student-id": _read_student_id,
     "allow-others": _read_allow_others,
     "classes": _read_classes,
-    "specific-help": _read_free_text("specificHelp", optional=False),
-    "additional-notes": _read_free_text("additionalNotes", optional=True),
-    "confirm": _read_confirm,
+    "specific-help": _read_free_text("specific_help", "specific-help"),
+    "additional-notes": _read_free_text("additional_notes", "additional-notes"),
 }
 
 
-def summary(form: dict, *, tutor_name: str, slot_label: str) -> str:
+def missing_part(step: str, values: dict) -> str:
+    """Return the question for only what ``step`` still lacks ("And your personal email?")."""
+    if step == "name-email":
+        if values.get("student_name") and not values.get("student_email"):
+            return _("Thanks, %(name)s. And your personal email?") % {
+                "name": values["student_name"].split()[0]
+            }
+        if values.get("student_email") and not values.get("student_name"):
+            return _("Got your email. And your name?")
+    return question(step)
+
+
+def summary_lines(values: dict, *, tutor_name: str, when: str) -> list[str]:
     """Return the confirm step's summary of everything collected."""
-    yes_no = _("yes") if form.get("allowOtherStudents") else _("no")
-    lines = [
+    yes_no = _("yes") if values.get("allow_other_students") else _("no")
+    return [
         _("Here's your booking:"),
         _("- Tutor: %(name)s") % {"name": tutor_name},
-        _("- When: %(when)s") % {"when": slot_label},
+        _("- When: %(when)s") % {"when": when},
         _("- Name: %(name)s (%(email)s)")
-        % {"name": form["studentName"], "email": form["studentEmail"]},
-        _("- College email: %(email)s") % {"email": form["ccsfEmail"]},
-        _("- Student ID: %(id)s") % {"id": form.get("studentId") or _("not given")},
+        % {"name": values.get("student_name"), "email": values.get("student_email")},
+        _("- College email: %(email)s") % {"email": values.get("college_email")},
+        _("- Student ID: %(id)s") % {"id": values.get("student_id") or _("not given")},
         _("- Others may join: %(answer)s") % {"answer": yes_no},
         _("- Classes: %(classes)s")
-        % {"classes": ", ".join(form.get("classes") or []) or _("none")},
-        _("- Help with: %(help)s") % {"help": form["specificHelp"]},
-        _("- Notes: %(notes)s") % {"notes": form.get("additionalNotes") or _("none")},
-        "",
-        question("confirm"),
+        % {"classes": ", ".join(values.get("classes") or []) or _("none")},
+        _("- Help with: %(help)s") % {"help": values.get("specific_help")},
+        _("- Notes: %(notes)s") % {"notes": values.get("additional_notes") or _("none")},
     ]
-    return "\n".join(lines)
