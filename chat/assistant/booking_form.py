@@ -82,9 +82,7 @@ STEPS = (
         True,
         _T + "_name_email.html",
     ),
-    Step(
-        "ccsf-email", gettext_lazy("college email"), ("college_email",), True, _T + "_email.html"
-    ),
+    Step("ccsf-email", gettext_lazy("college email"), ("college_email",), True, _T + "_email.html"),
     Step("student-id", gettext_lazy("student id"), ("student_id",), False, _T + "_text.html"),
     Step(
         "allow-others",
@@ -319,7 +317,9 @@ def fields_anywhere(text: str, values: dict) -> dict:
         name = name_in(stated.group(1))
         if name:
             found["student_name"] = name
-    student_id = re.search(r"\b(?:student )?id(?: number)?(?: is|:)\s*([A-Za-z]?\d{5,9})\b", text, re.I)
+    student_id = re.search(
+        r"\b(?:student )?id(?: number)?(?: is|:)\s*([A-Za-z]?\d{5,9})\b", text, re.I
+    )
     if student_id:
         try:
             found["student_id"] = clean_student_id(student_id.group(1))
@@ -375,9 +375,13 @@ def _read_allow_others(text: str, values: dict, _courses) -> Reading:
     answer = parse_yes_no(text)
     lowered = text.lower()
     if answer is None:
-        if re.search(r"\b(?:fine|ok|okay|sure|don'?t mind|dont mind|that'?s ok|why not)\b", lowered):
+        if re.search(
+            r"\b(?:fine|ok|okay|sure|don'?t mind|dont mind|that'?s ok|why not)\b", lowered
+        ):
             answer = True
-        elif re.search(r"\b(?:alone|just me|one on one|1 on 1|rather not|prefer not|private)\b", lowered):
+        elif re.search(
+            r"\b(?:alone|just me|one on one|1 on 1|rather not|prefer not|private)\b", lowered
+        ):
             answer = False
     if answer is None:
         return Reading()

@@ -21,7 +21,7 @@ from chat.assistant import booking_form
 from chat.models import BookingDraft
 from chat.schemas import BookingInfoIn, Match, SearchCriteriaIn
 from chat.store import SessionWrite
-from tutoring.matching import center_zone
+from tutoring.center import center_zone
 from tutoring.models import WEEKDAY_NAMES
 
 
@@ -297,9 +297,7 @@ class Conversation:
         self.inactive_tutors = {m.tutor_id for m in matches if not m.tutor.is_active}
         pending = state.pending_match_json(matches)
         self.offer: Offer | None = Offer.from_json(pending) if pending else None
-        self.shown: list[Offer] = [
-            Offer.from_json(m) for m in state.available_tutors_json(matches)
-        ]
+        self.shown: list[Offer] = [Offer.from_json(m) for m in state.available_tutors_json(matches)]
         model = state.session_booking_draft(self.session)
         self.draft: Draft | None = Draft.from_model(model) if model is not None else None
         self.notes = Notes.from_json(self.session.assistant_context)

@@ -79,7 +79,12 @@ def offer_of(match: TutorMatch) -> Offer:
 
 class Policy:
     def __init__(
-        self, conv: Conversation, heard: Understanding, *, now: datetime.datetime, words: RosterWords
+        self,
+        conv: Conversation,
+        heard: Understanding,
+        *,
+        now: datetime.datetime,
+        words: RosterWords,
     ) -> None:
         self.c = conv
         self.heard = heard
@@ -392,7 +397,9 @@ class Policy:
             self.notes.expecting = Expecting.SLOT if self.c.offer else None
             return None
         if self._yes():
-            return self._move(booking, target["tutor"], datetime.datetime.fromisoformat(target["start"]))
+            return self._move(
+                booking, target["tutor"], datetime.datetime.fromisoformat(target["start"])
+            )
         if self._no():
             self.notes.move_to = None
             self.notes.expecting = Expecting.SLOT if self.c.offer else None
@@ -421,7 +428,9 @@ class Policy:
         old_line = replies.booking_line(booking)
         self.notes.moving, self.notes.move_to, self.notes.expecting = None, None, None
         try:
-            moved = booking_reschedule(booking=booking, tutor_id=tutor_id, start=start, now=self.now)
+            moved = booking_reschedule(
+                booking=booking, tutor_id=tutor_id, start=start, now=self.now
+            )
         except SlotUnavailable as taken:
             self.notes.moving = str(booking.uid)
             return Reply(
@@ -510,9 +519,7 @@ class Policy:
         if topic == Topic.WHY:
             step = ask.step or (self.c.draft.step if self.c.form_open else None)
             fact = center_fact(f"why:{step}") if step else ""
-            fact = fact or _(
-                "We ask only what the tutor and the center need to run your session."
-            )
+            fact = fact or _("We ask only what the tutor and the center need to run your session.")
             return self._resume(fact, lead=False)
         return self._resume(replies.help_text(), lead=False)
 
@@ -604,9 +611,9 @@ class Policy:
                     "tutor": self.c.offer.first_name
                 }
         if slot is None:
-            return " ".join(
-                filter(None, [center_fact("online"), center_fact("campus")])
-            ) or _("Tutors meet online or on campus; each time I offer says which.")
+            return " ".join(filter(None, [center_fact("online"), center_fact("campus")])) or _(
+                "Tutors meet online or on campus; each time I offer says which."
+            )
         if slot.mode == "online":
             return _("That session is online: %(how)s") % {
                 "how": center_fact("online") or _("the link comes with your confirmation email.")
@@ -620,7 +627,13 @@ class Policy:
         c = self.c
         if c.form_open and c.draft.slot is not None and c.offer is not None:
             if c.draft.step == "confirm":
-                return Reply(text + "\n\n" + _("Back to your booking:") + "\n" + replies.summary(c.draft, c.offer))
+                return Reply(
+                    text
+                    + "\n\n"
+                    + _("Back to your booking:")
+                    + "\n"
+                    + replies.summary(c.draft, c.offer)
+                )
             return Reply(
                 text
                 + "\n\n"
@@ -732,7 +745,9 @@ class Policy:
         values = dict(c.draft.values)
         if personal:
             values["student_email"] = personal[0]
-        elif pending and (self._yes() or "same" in self.heard.text.lower() or "use" in self.heard.text.lower()):
+        elif pending and (
+            self._yes() or "same" in self.heard.text.lower() or "use" in self.heard.text.lower()
+        ):
             values["student_email"] = pending
         else:
             return None
@@ -765,7 +780,11 @@ class Policy:
                         "You're in the middle of booking. Stop this booking and look for "
                         "%(subjects)s instead? (yes/no)"
                     )
-                    % {"subjects": replies.list_subjects(list(search.request.subjects or search.request.courses))}
+                    % {
+                        "subjects": replies.list_subjects(
+                            list(search.request.subjects or search.request.courses)
+                        )
+                    }
                 )
         if step == "confirm":
             if self._yes():
@@ -801,7 +820,8 @@ class Policy:
         changed = [
             name
             for name in anywhere
-            if draft.values.get(name) not in (None, "", []) and draft.values.get(name) != values[name]
+            if draft.values.get(name) not in (None, "", [])
+            and draft.values.get(name) != values[name]
         ]
         note = replies.changed(changed, values) if changed else ""
         if reading.problem and values == draft.values:
@@ -842,8 +862,10 @@ class Policy:
             text = _("Please answer *yes* to book it, or tell me what to change.")
         else:
             field = booking_form.FIELD[booking_form.STEP[draft.step].fields[0]].label
-            text = _("I still need your %(field)s.") % {"field": field} + "\n" + replies.ask(
-                draft.step, draft.values
+            text = (
+                _("I still need your %(field)s.") % {"field": field}
+                + "\n"
+                + replies.ask(draft.step, draft.values)
             )
         return Reply(replies.not_again(text, self.notes.last_reply, self.heard.text))
 
@@ -870,7 +892,11 @@ class Policy:
             step, correct.value, c.draft.values, known_courses=self._known_courses()
         )
         found = {**booking_form.fields_anywhere(correct.value, c.draft.values), **reading.values}
-        if name in ("student_email", "college_email") and found.get("student_email") and name == "college_email":
+        if (
+            name in ("student_email", "college_email")
+            and found.get("student_email")
+            and name == "college_email"
+        ):
             found = {"college_email": found["student_email"]}
         if name not in found:
             if reading.problem:
@@ -889,14 +915,17 @@ class Policy:
             result = tutors_match(self._wish(wishes), now=self.now, limit=1)
             if result.matches and result.matches[0].tutor.pk == c.offer.tutor_id:
                 fresh = offer_of(result.matches[0])
-                fit = [s for s in fresh.slots if self._slot_matches(s, request.time, request.days, request.dates)]
+                fit = [
+                    s
+                    for s in fresh.slots
+                    if self._slot_matches(s, request.time, request.days, request.dates)
+                ]
                 if fit:
                     slot = fit[0]
                     c.set_offer(fresh, c.shown)
         if slot is None:
             return Reply(
-                _("%(tutor)s isn't free then. Their open times:")
-                % {"tutor": c.offer.tutor_name}
+                _("%(tutor)s isn't free then. Their open times:") % {"tutor": c.offer.tutor_name}
                 + "\n"
                 + "\n".join(replies.numbered_times(c.offer.slots))
                 + "\n"
@@ -940,7 +969,9 @@ class Policy:
         if self._no():
             self.notes.expecting = None
             if c.form_open and c.draft.slot is not None:
-                return Reply(_("Okay, let's carry on.") + "\n" + replies.ask(c.draft.step, c.draft.values))
+                return Reply(
+                    _("Okay, let's carry on.") + "\n" + replies.ask(c.draft.step, c.draft.values)
+                )
             return Reply(_("Okay, let's carry on."))
         self.notes.expecting = None
         return None
@@ -1059,7 +1090,9 @@ class Policy:
         offer = c.offer
         pick = self.act(Pick)
         if pick is not None:
-            slot = self._slot_for(pick.time, _tuple(pick.day), _tuple(pick.date), number=pick.number)
+            slot = self._slot_for(
+                pick.time, _tuple(pick.day), _tuple(pick.date), number=pick.number
+            )
             if slot is not None:
                 return self._start_form(slot)
             if pick.number is not None and not (pick.time or pick.day or pick.date):
@@ -1134,9 +1167,9 @@ class Policy:
         self.notes.expecting = Expecting.SLOT
         intro = _("Here's someone else:")
         if len(others) > 1:
-            intro = _("Here's someone else (%(count)s others can help too; say *someone else* again):") % {
-                "count": len(others) - 1
-            }
+            intro = _(
+                "Here's someone else (%(count)s others can help too; say *someone else* again):"
+            ) % {"count": len(others) - 1}
         return Reply(replies.offer(best, intro=intro), best)
 
     def _tutors_turn(self) -> Reply | None:
@@ -1145,7 +1178,9 @@ class Policy:
         chosen = None
         if pick is not None and pick.number is not None:
             if not 1 <= pick.number <= len(c.shown):
-                return Reply(_("Please pick a number from 1 to %(count)s.") % {"count": len(c.shown)})
+                return Reply(
+                    _("Please pick a number from 1 to %(count)s.") % {"count": len(c.shown)}
+                )
             chosen = c.shown[pick.number - 1]
         elif self.request.tutor_ids and not self.request.subjects:
             chosen = next((o for o in c.shown if o.tutor_id in self.request.tutor_ids), None)
@@ -1197,8 +1232,17 @@ class Policy:
             wishes.mode = "on campus"
         elif kind == RefineKind.SOONEST:
             wishes = dataclasses.replace(
-                wishes, days=(), dates=(), week=None, time=None, earliest=None, latest=None,
-                part_of_day=None, soonest=True, after=None, before=None,
+                wishes,
+                days=(),
+                dates=(),
+                week=None,
+                time=None,
+                earliest=None,
+                latest=None,
+                part_of_day=None,
+                soonest=True,
+                after=None,
+                before=None,
             )
         if not wishes.subjects and not wishes.tutor_ids:
             self.notes.expecting = Expecting.SUBJECT
@@ -1217,14 +1261,22 @@ class Policy:
             wishes.subjects = tuple(request.subjects)
         elif request.courses and not wishes.subjects:
             wishes.subjects = tuple(
-                t.name for t in self.words.vocabulary.subjects if set(t.courses) & set(request.courses)
+                t.name
+                for t in self.words.vocabulary.subjects
+                if set(t.courses) & set(request.courses)
             )[:1]
         if request.days or request.dates or request.week or request.any_day:
             wishes.days = tuple(request.days)
             wishes.dates = tuple(request.dates)
             wishes.week = request.week
             wishes.after = wishes.before = None
-        if request.time or request.earliest or request.latest or request.part_of_day or request.soonest:
+        if (
+            request.time
+            or request.earliest
+            or request.latest
+            or request.part_of_day
+            or request.soonest
+        ):
             wishes.time = request.time
             wishes.earliest = request.earliest
             wishes.latest = request.latest
@@ -1244,9 +1296,11 @@ class Policy:
         c = self.c
         if new_subject is None:
             named = set(request.subjects)
-            new_subject = bool(named) and (
-                named != set(c.wishes.subjects) or self.notes.expecting != Expecting.SUBJECT
-            ) and not named <= set(c.wishes.subjects)
+            new_subject = (
+                bool(named)
+                and (named != set(c.wishes.subjects) or self.notes.expecting != Expecting.SUBJECT)
+                and not named <= set(c.wishes.subjects)
+            )
         if (
             request.unknown_subject
             and not request.subjects
@@ -1254,7 +1308,9 @@ class Policy:
             and not request.tutor_ids
         ):
             return self._not_offered(request.unknown_subject)
-        wishes = self._merge(c.wishes if c.has_search else Wishes(), request, new_subject=new_subject)
+        wishes = self._merge(
+            c.wishes if c.has_search else Wishes(), request, new_subject=new_subject
+        )
         if not wishes.subjects and not wishes.tutor_ids:
             c.set_wishes(wishes)
             self.notes.expecting = Expecting.SUBJECT
@@ -1299,7 +1355,9 @@ class Policy:
             return self._present_named(result, wishes)
         return self._present(result, prefer_tutor=prefer_tutor)
 
-    def _present(self, result: MatchResult, *, prefer_tutor: int | None = None, intro: str = "") -> Reply:
+    def _present(
+        self, result: MatchResult, *, prefer_tutor: int | None = None, intro: str = ""
+    ) -> Reply:
         c = self.c
         if not result.matches:
             c.set_offer(None, [])
@@ -1326,7 +1384,9 @@ class Policy:
         tutor_id = wishes.tutor_ids[0]
         own = [m for m in result.matches if m.tutor.pk == tutor_id and m.slots]
         if own:
-            return self._present(MatchResult(matches=tuple(own), unmet=result.unmet, explanation=result.explanation))
+            return self._present(
+                MatchResult(matches=tuple(own), unmet=result.unmet, explanation=result.explanation)
+            )
         elsewhere = getattr(result, "tutor_elsewhere", None)
         others = [m for m in result.matches if m.tutor.pk != tutor_id]
         if elsewhere is not None and elsewhere.slots:
@@ -1377,7 +1437,10 @@ class Policy:
         if c.form_open and c.draft.slot is None:
             if c.offer is not None:
                 self.notes.expecting = Expecting.SLOT
-                return Reply(replies.offer(c.offer, intro=_("Please pick one of these times first:")), c.offer)
+                return Reply(
+                    replies.offer(c.offer, intro=_("Please pick one of these times first:")),
+                    c.offer,
+                )
             self.notes.expecting = Expecting.SUBJECT
             return Reply(
                 _(

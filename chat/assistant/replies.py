@@ -55,8 +55,10 @@ def pick_prompt(match: Offer) -> str:
 
 def which_time(match: Offer) -> str:
     count = len(match.slots)
-    return _("Which time? Reply 1–%(count)s or tap one.") % {"count": count} + "\n" + "\n".join(
-        numbered_times(match.slots)
+    return (
+        _("Which time? Reply 1–%(count)s or tap one.") % {"count": count}
+        + "\n"
+        + "\n".join(numbered_times(match.slots))
     )
 
 
@@ -117,9 +119,7 @@ def not_offered(unknown: str, closest: list[str], everything: list[str]) -> str:
         text += " " + _("The closest we have: %(closest)s.") % {
             "closest": get_text_list(closest, _("or"))
         }
-    text += " " + _("We cover %(all)s. Which would you like?") % {
-        "all": list_subjects(everything)
-    }
+    text += " " + _("We cover %(all)s. Which would you like?") % {"all": list_subjects(everything)}
     return text
 
 
