@@ -1,4 +1,4 @@
-"""Matching tutors and free sessions to a wish (tutoring.matching) and its JSON routes.
+"""Matching tutors and sessions to a wish (tutoring.ranking, tutoring.slots), its JSON routes.
 
 The clock is frozen at Wednesday Dec 2, 2026, 9:00 AM Pacific (conftest.CENTER_NOW): the
 bookable window runs from 11:00 AM that day (two hours' notice) to Wednesday Dec 16, 9:00 AM.
@@ -11,8 +11,9 @@ import pytest
 
 from chat.schemas import Match
 from tests.conftest import CENTER_ZONE, add_availability
-from tutoring.matching import Wish, offered_slot, tutors_match, upcoming_slots
 from tutoring.models import Booking, Subject, Tutor
+from tutoring.ranking import Wish, tutors_match
+from tutoring.slots import offered_slot, upcoming_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,11 @@ def test_subject_names_are_matched_whatever_their_case(frozen_clock, ada_weekly,
 
 
 def test_a_tutor_teaching_more_of_the_wished_subjects_ranks_first(frozen_clock, ada_weekly):
-    # Cy fits the day exactly and Ada does not, but Ada teaches both subjects.
-    make_tutor("Cy Moss", ["Python"], ("Thursday", "10:00", "12:00", "online", ""))
+    # Cy is free on Wednesday evening as wished and Ada only in the day (a soft wish, a
+    # time of day), but Ada teaches both subjects.
+    make_tutor("Cy Moss", ["Python"], ("Wednesday", "17:00", "19:00", "online", ""))
 
-    result = tutors_match(Wish(subjects=("Python", "C++"), day="Thursday"))
+    result = tutors_match(Wish(subjects=("Python", "C++"), day="Wednesday", part_of_day="evening"))
 
     assert names(result) == ["Ada Lin", "Cy Moss"]
     assert result.matches[0].score > result.matches[1].score
@@ -109,10 +111,18 @@ def test_a_wished_date_offers_that_dates_sessions(frozen_clock, ada_weekly):
     assert result.unmet == ()
 
 
-def test_sessions_closest_to_the_wished_time_come_first(frozen_clock, ada_weekly):
+def test_sessions_closest_to_the_wished_time_come_first_on_the_soonest_date(
+    frozen_clock, ada_weekly
+):
+    # Equally good sessions come in date order: Monday Dec 14 at 11 only after Dec 7's.
     result = tutors_match(Wish(subjects=("Python",), day="Monday", time=time(11, 0)))
 
-    assert starts(result.matches[0])[:2] == [local(12, 7, 11), local(12, 14, 11)]
+    assert starts(result.matches[0]) == [
+        local(12, 7, 11),
+        local(12, 7, 10, 30),
+        local(12, 7, 11, 30),
+        local(12, 7, 10),
+    ]
     assert result.unmet == ()
 
 

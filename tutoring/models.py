@@ -112,7 +112,7 @@ class AvailabilitySlot(models.Model):
     ``weekday`` is an integer, 0 = Monday … 6 = Sunday (Python's ``date.weekday()``), so
     expanding a week needs no lookup and slots sort in calendar order; ``day`` gives the
     ``Weekday`` value ("Monday") used on the wire and in the roster file. The window is cut
-    into sessions of ``TUTORING_SESSION_MINUTES`` by ``tutoring.matching``.
+    into sessions of ``TUTORING_SESSION_MINUTES`` by ``tutoring.slots``.
     """
 
     tutor = models.ForeignKey(

@@ -14,9 +14,7 @@ import datetime
 import logging
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,9 +40,11 @@ from tutoring.booking import (
     booking_create,
     booking_label,
 )
-from tutoring.matching import MatchResult, OfferedSlot, Wish, tutors_match
+from tutoring.center import center_now, center_zone
 from tutoring.models import WEEKDAY_NAMES, Booking
+from tutoring.ranking import MatchResult, Wish, tutors_match
 from tutoring.reports import record_unmet_search
+from tutoring.slots import OfferedSlot
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +110,6 @@ def _turn_from(session_id: str, seq: int) -> list[ChatMessage]:
             break
         turn.append(message)
     return turn
-
-
-def center_now() -> datetime.datetime:
-    return timezone.localtime(timezone.now(), ZoneInfo(settings.CENTER_TIME_ZONE))
 
 
 class Conversation:
@@ -712,7 +708,7 @@ def _step_prefix(step: str) -> str:
 
 
 def _booked_text(booking: Booking, *, tutor_name: str, email: str) -> str:
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     when = OfferedSlot(
         tutor_id=booking.tutor_id,
         start=timezone.localtime(booking.start, zone),
