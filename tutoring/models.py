@@ -6,7 +6,6 @@ service cannot store an impossible row: a slot ends after it starts, a tutor has
 active booking per start time.
 """
 
-import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tutoring.courses import normalise_course_code  # noqa: F401 - also imported from here
 
 
 class Weekday(models.TextChoices):
@@ -40,20 +41,6 @@ class Mode(models.TextChoices):
 
 # Weekday values in Python's date.weekday() order: WEEKDAY_NAMES[0] == "Monday".
 WEEKDAY_NAMES: tuple[str, ...] = tuple(Weekday.values)
-
-_COURSE_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{1,4}[A-Za-z]{0,2})\s*$")
-
-
-def normalise_course_code(text: str) -> str | None:
-    """Return ``text`` as a stored course code ("cs-110a" -> "CS 110A"), or None.
-
-    A course code is 2-6 letters, then a number of 1-4 digits with an optional one- or
-    two-letter suffix; spaces, hyphens or nothing may separate the two parts.
-    """
-    found = _COURSE_CODE.match(text or "")
-    if found is None:
-        return None
-    return f"{found.group(1).upper()} {found.group(2).upper()}"
 
 
 class Subject(models.Model):
