@@ -221,3 +221,18 @@ def named_tutor_sentence(
             "when": when(elsewhere.slots[0]),
         }
     return " ".join(part for part in (text, free) if part)
+
+
+def directory_reasoning(tutor: Tutor, slots: tuple[OfferedSlot, ...]) -> str:
+    """Return "Teaches Java and Python; next free Thursday Dec 3 at 6:00 PM, online."."""
+    teaches = get_text_list([s.name for s in tutor.subjects.all()], _("and"))
+    if not slots:
+        return _("Teaches %(subjects)s; no open time in the next %(days)s days.") % {
+            "subjects": teaches,
+            "days": settings.BOOKING_HORIZON_DAYS,
+        }
+    return _("Teaches %(subjects)s; next free %(when)s, %(mode)s.") % {
+        "subjects": teaches,
+        "when": when(slots[0]),
+        "mode": Mode(slots[0].mode).label,
+    }
