@@ -9,6 +9,7 @@ active booking per start time.
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -264,3 +265,34 @@ class UnmetSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.searched_on} {self.subject or '-'} {self.weekday or '-'}"
+
+
+class CenterFact(models.Model):
+    """Something the assistant tells students about the center, in staff's own words.
+
+    Where the center is, its hours, how to reach it, how online and campus sessions work,
+    and ``why:<step>``: why the booking form asks what it asks. Staff edit these in the
+    admin; the assistant reads them with ``tutoring.center.center_fact(key)``.
+    """
+
+    key = models.CharField(
+        _("key"),
+        max_length=50,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9-]+(:[a-z0-9-]+)?$",
+                _("Use lower-case letters, digits and hyphens, as in “hours” or “why:student-id”."),
+            )
+        ],
+        help_text=_("What the assistant looks up: “hours”, “location”, “why:student-id”…"),
+    )
+    label = models.CharField(_("label"), max_length=100)
+    text = models.TextField(_("text"), help_text=_("What the assistant says, word for word."))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("center fact")
+
+    def __str__(self) -> str:
+        return self.label or self.key
