@@ -10,7 +10,13 @@ import pytest
 
 from tests.tutors import book, local
 from tutoring.models import Booking
-from tutoring.slots import bookable_window, offered_slot, part_of_day, upcoming_slots
+from tutoring.slots import (
+    OfferedSlot,
+    bookable_window,
+    offered_slot,
+    part_of_day,
+    upcoming_slots,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +110,12 @@ def test_a_session_outside_the_window_or_weekly_hours_is_not_offered(frozen_cloc
     assert offered_slot(tutor_id=ada_weekly.pk, start=local(12, 2, 10)) is None  # notice
     assert offered_slot(tutor_id=ada_weekly.pk, start=local(12, 21, 10)) is None  # horizon
     assert offered_slot(tutor_id=ada_weekly.pk, start=local(12, 8, 10)) is None  # a Tuesday
+
+
+def test_a_slot_read_back_from_its_wire_shape_has_the_same_label(frozen_clock, ada_weekly):
+    slot = upcoming_slots(tutors=[ada_weekly], now=frozen_clock)[ada_weekly.pk][0]
+
+    again = OfferedSlot.from_json(slot.as_json(), tutor_id=ada_weekly.pk, location=slot.location)
+
+    assert again == slot
+    assert again.label() == "Wed Dec 2, 11:00–11:30 AM, online"

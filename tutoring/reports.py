@@ -22,7 +22,12 @@ from tutoring.slots import part_of_day
 
 UNMET_LABELS = {
     "subjects": _("subject (nobody teaches it, or fully booked)"),
+    "tutor": _("the tutor asked for"),
     "day": _("day"),
+    "after": _("later than the time offered"),
+    "before": _("earlier than the time offered"),
+    "earliest": _("from a time on"),
+    "latest": _("ending by a time"),
     "time": _("time"),
     "part_of_day": _("part of day"),
     "mode": _("mode"),

@@ -66,6 +66,16 @@ class OfferedSlot:
             "start": self.start.isoformat(),
         }
 
+    @classmethod
+    def from_json(cls, data: dict, *, tutor_id: int = 0, location: str = "") -> "OfferedSlot":
+        """Return the slot of a wire shape ``as_json`` wrote (its length from "HH:MM-HH:MM")."""
+        start = datetime.datetime.fromisoformat(data["start"])
+        begin, end = (datetime.time.fromisoformat(part) for part in data["time"].split("-"))
+        minutes = (end.hour * 60 + end.minute) - (begin.hour * 60 + begin.minute)
+        # A session running past midnight ("23:30-00:00") is still one session long.
+        length = datetime.timedelta(minutes=minutes % (24 * 60))
+        return cls(tutor_id, start, start + length, data["mode"], location)
+
     def label(self) -> str:
         """Return the slot for a person: "Mon Dec 7, 10:00–10:30 AM, online"."""
         return f"{slot_label(self.start, self.end)}, {Mode(self.mode).label}"
