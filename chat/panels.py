@@ -9,7 +9,6 @@ click and a typed answer are the same turn. Reads only; never locks.
 
 import datetime
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,8 +20,9 @@ from chat.assistant.context import EXPECT_CANCEL, EXPECT_SLOT, EXPECT_SWITCH, EX
 from chat.models import ChatSession
 from tutoring.booking import booking_can_cancel, booking_label
 from tutoring.calendar import booking_place
-from tutoring.matching import OfferedSlot
+from tutoring.center import center_zone
 from tutoring.models import Booking, Course, Mode
+from tutoring.slots import OfferedSlot
 
 IDLE = "idle"
 OFFER = "offer"
@@ -122,7 +122,7 @@ def _cancel_panel(session: ChatSession) -> Panel | None:
     bookings = [found[uid] for uid in uids if uid in found]
     if not bookings:
         return None
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     choices = [
         {"number": n, "label": booking_label(booking, zone)}
         for n, booking in enumerate(bookings, start=1)
@@ -189,7 +189,7 @@ def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
 
 
 def _booked_panel(booking: Booking) -> Panel:
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     start = timezone.localtime(booking.start, zone)
     end = timezone.localtime(booking.end, zone)
     when = OfferedSlot(

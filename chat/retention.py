@@ -15,7 +15,6 @@ batches loses neither. Running it again, or twice at once, deletes nothing twice
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.utils import timezone
 from chat import store
 from chat.ids import short_session_id
 from chat.models import ChatSession, PurgedSessionCount
+from tutoring.center import center_zone
 
 BATCH_SIZE = 500
 
@@ -79,7 +79,7 @@ def purge_idle_sessions(*, cutoff: datetime.datetime, batch_size: int = BATCH_SI
 
 
 def _count(batch: list[store.PurgedSession]) -> None:
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     by_day: dict[datetime.date, list[int]] = defaultdict(lambda: [0, 0])
     for session in batch:
         totals = by_day[timezone.localdate(session.created_at, zone)]

@@ -7,8 +7,8 @@ state carries a bounded page of the most recent messages, never the whole histor
 from django.conf import settings
 
 from chat.models import BookingDraft, ChatMessage, ChatSession, SearchCriteria, SessionMatch
-from tutoring.matching import tutor_json
 from tutoring.models import Tutor
+from tutoring.ranking import tutor_json
 
 
 def match_json(*, tutor: Tutor, score: float, reasoning: str, slots: list[dict]) -> dict:

@@ -6,15 +6,14 @@ in the center's time zone.
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import state
 from chat.ids import SESSION_ID_PATTERN
 from chat.models import BookingDraft, ChatMessage, ChatSession, SearchCriteria
+from tutoring.center import center_zone
 from tutoring.models import Booking
 
 _SESSION_ID = re.compile(rf"^{SESSION_ID_PATTERN}$")
@@ -28,7 +27,7 @@ def is_session_id(text: str) -> bool:
 def local(moment: datetime.datetime | None) -> str:
     if moment is None:
         return "-"
-    return f"{timezone.localtime(moment, ZoneInfo(settings.CENTER_TIME_ZONE)):%Y-%m-%d %H:%M %Z}"
+    return f"{timezone.localtime(moment, center_zone()):%Y-%m-%d %H:%M %Z}"
 
 
 def criteria_text(criteria: SearchCriteria | None) -> str:

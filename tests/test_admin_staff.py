@@ -24,8 +24,9 @@ from chat import store
 from chat.assistant.turn import take_turn
 from tests.conftest import CENTER_NOW, CENTER_ZONE
 from tutoring.booking import booking_create, booking_record_attendance
-from tutoring.matching import Wish, offered_slot, tutors_match
 from tutoring.models import Booking, Course, Subject, Tutor, UnmetSearch
+from tutoring.ranking import Wish, tutors_match
+from tutoring.slots import offered_slot
 
 pytestmark = pytest.mark.django_db
 

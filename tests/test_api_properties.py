@@ -44,8 +44,8 @@ from chat import render, state
 from chat.api import api
 from chat.models import BookingStep
 from tests.api import ApiSession, send, session_created, token_rotated
-from tutoring.matching import Wish, tutors_match
 from tutoring.models import Mode, PartOfDay, Tutor, Weekday
+from tutoring.ranking import Wish, tutors_match
 
 pytestmark = pytest.mark.django_db
 

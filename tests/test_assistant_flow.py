@@ -13,8 +13,8 @@ from django.test import Client
 
 from chat.models import ChatMessage
 from tutoring.booking import StudentAnswers, booking_create
-from tutoring.matching import Wish, tutors_match
 from tutoring.models import Booking, Tutor
+from tutoring.ranking import Wish, tutors_match
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,10 @@ from tutoring.booking import (
     booking_create,
     booking_ics,
 )
-from tutoring.matching import OfferedSlot, Wish, tutors_match
 from tutoring.models import Booking, Subject
+from tutoring.ranking import Wish, tutors_match
 from tutoring.redaction import short_booking_uid
+from tutoring.slots import OfferedSlot
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from tests.conftest import CENTER_ZONE, add_availability
 from tutoring.booking import booking_create
-from tutoring.matching import Wish, offered_slot, tutors_match, upcoming_slots
+from tutoring.ranking import Wish, tutors_match
+from tutoring.slots import offered_slot, upcoming_slots
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,15 @@ from tutoring.booking import (
     booking_record_attendance,
 )
 from tutoring.exports import bookings_csv_write, bookings_for_export
-from tutoring.models import AvailabilitySlot, Booking, Course, Subject, Tutor, UnmetSearch
+from tutoring.models import (
+    AvailabilitySlot,
+    Booking,
+    CenterFact,
+    Course,
+    Subject,
+    Tutor,
+    UnmetSearch,
+)
 from tutoring.periods import center_today
 from tutoring.reports import staff_report
 from tutoring.schemas import unstorable_character
@@ -348,3 +356,12 @@ class UnmetSearchAdmin(admin.ModelAdmin):
     @admin.display(description=_("unmet wishes"))
     def unmet_wishes(self, search: UnmetSearch) -> str:
         return ", ".join(search.unmet) or "-"
+
+
+@admin.register(CenterFact)
+class CenterFactAdmin(admin.ModelAdmin):
+    """What the assistant says about the center (where, hours, contact, why a step asks)."""
+
+    list_display = ["key", "label", "text"]
+    search_fields = ["key", "label", "text"]
+    ordering = ["key"]

@@ -22,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from tutoring.models import Course, normalise_course_code
+from tutoring.courses import normalise_course_code
+from tutoring.models import Course
 
 NAME_MAX_CHARS = 100
 EMAIL_MAX_CHARS = 254

@@ -16,8 +16,8 @@ from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from tutoring.matching import Wish, tutor_json, tutors_match
 from tutoring.models import Mode, PartOfDay, Subject, Tutor, Weekday
+from tutoring.ranking import Wish, tutor_json, tutors_match
 from tutoring.ratelimits import RateLimited, match_wait
 from tutoring.schemas import (
     MAX_ID,

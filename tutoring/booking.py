@@ -22,7 +22,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutoring import notifications
@@ -32,9 +32,10 @@ from tutoring.answers import (  # noqa: F401 - InvalidAnswer, StudentAnswers: in
     validated_answers,
 )
 from tutoring.calendar import booking_ics  # noqa: F401 - part of this module's interface
-from tutoring.matching import offered_slot
+from tutoring.labels import slot_label
 from tutoring.models import ANONYMISED, ANONYMISED_EMAIL, Booking, Tutor
 from tutoring.redaction import short_booking_uid
+from tutoring.slots import offered_slot
 
 logger = logging.getLogger(__name__)
 
@@ -187,9 +188,8 @@ def booking_reschedule(
 def booking_label(booking: Booking, zone: datetime.tzinfo) -> str:
     """Return a booking for a person: "Tue Dec 8, 2:00 PM session with Sam Lee"."""
     start = timezone.localtime(booking.start, zone)
-    return _("%(day)s, %(time)s session with %(tutor)s") % {
-        "day": dateformat.format(start, "D M j"),
-        "time": dateformat.time_format(start, "g:i A"),
+    return _("%(when)s session with %(tutor)s") % {
+        "when": slot_label(start),
         "tutor": booking.tutor.name,
     }
 

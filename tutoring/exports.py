@@ -11,12 +11,11 @@ import csv
 import datetime
 from collections.abc import Callable, Iterable
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tutoring.center import center_zone
 from tutoring.models import Booking
 from tutoring.periods import day_bounds
 
@@ -26,7 +25,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _local(moment: datetime.datetime | None) -> str:
     if moment is None:
         return ""
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     return timezone.localtime(moment, zone).isoformat(timespec="minutes")
 
 

@@ -6,15 +6,17 @@ service cannot store an impossible row: a slot ends after it starts, a tutor has
 active booking per start time.
 """
 
-import re
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tutoring.courses import normalise_course_code  # noqa: F401 - also imported from here
 
 
 class Weekday(models.TextChoices):
@@ -40,20 +42,6 @@ class Mode(models.TextChoices):
 
 # Weekday values in Python's date.weekday() order: WEEKDAY_NAMES[0] == "Monday".
 WEEKDAY_NAMES: tuple[str, ...] = tuple(Weekday.values)
-
-_COURSE_CODE = re.compile(r"^\s*([A-Za-z]{2,6})[\s_-]*(\d{1,4}[A-Za-z]{0,2})\s*$")
-
-
-def normalise_course_code(text: str) -> str | None:
-    """Return ``text`` as a stored course code ("cs-110a" -> "CS 110A"), or None.
-
-    A course code is 2-6 letters, then a number of 1-4 digits with an optional one- or
-    two-letter suffix; spaces, hyphens or nothing may separate the two parts.
-    """
-    found = _COURSE_CODE.match(text or "")
-    if found is None:
-        return None
-    return f"{found.group(1).upper()} {found.group(2).upper()}"
 
 
 class Subject(models.Model):
@@ -112,7 +100,7 @@ class AvailabilitySlot(models.Model):
     ``weekday`` is an integer, 0 = Monday … 6 = Sunday (Python's ``date.weekday()``), so
     expanding a week needs no lookup and slots sort in calendar order; ``day`` gives the
     ``Weekday`` value ("Monday") used on the wire and in the roster file. The window is cut
-    into sessions of ``TUTORING_SESSION_MINUTES`` by ``tutoring.matching``.
+    into sessions of ``TUTORING_SESSION_MINUTES`` by ``tutoring.slots``.
     """
 
     tutor = models.ForeignKey(
@@ -277,3 +265,34 @@ class UnmetSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.searched_on} {self.subject or '-'} {self.weekday or '-'}"
+
+
+class CenterFact(models.Model):
+    """Something the assistant tells students about the center, in staff's own words.
+
+    Where the center is, its hours, how to reach it, how online and campus sessions work,
+    and ``why:<step>``: why the booking form asks what it asks. Staff edit these in the
+    admin; the assistant reads them with ``tutoring.center.center_fact(key)``.
+    """
+
+    key = models.CharField(
+        _("key"),
+        max_length=50,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9-]+(:[a-z0-9-]+)?$",
+                _("Use lower-case letters, digits and hyphens, as in “hours” or “why:student-id”."),
+            )
+        ],
+        help_text=_("What the assistant looks up: “hours”, “location”, “why:student-id”…"),
+    )
+    label = models.CharField(_("label"), max_length=100)
+    text = models.TextField(_("text"), help_text=_("What the assistant says, word for word."))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("center fact")
+
+    def __str__(self) -> str:
+        return self.label or self.key

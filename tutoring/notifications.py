@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tutoring.calendar import booking_ics, booking_place, booking_summary
+from tutoring.center import center_zone
+from tutoring.labels import slot_label
 from tutoring.models import Booking, Mode
 from tutoring.redaction import short_booking_uid
 
@@ -35,13 +37,16 @@ def send_booking_reminder(booking_id: int) -> None:
 
 def booking_context(booking: Booking) -> dict:
     """Return what the email and page templates show about a booking, in local time."""
-    zone = timezone.get_default_timezone()
+    zone = center_zone()
+    start = timezone.localtime(booking.start, zone)
+    end = timezone.localtime(booking.end, zone)
     return {
         "booking": booking,
         "summary": booking_summary(booking),
         "tutor": booking.tutor,
-        "start": timezone.localtime(booking.start, zone),
-        "end": timezone.localtime(booking.end, zone),
+        "start": start,
+        "end": end,
+        "when": slot_label(start, end),
         "mode": Mode(booking.mode).label,
         "place": booking_place(booking),
         "ics_url": f"{settings.SITE_URL}{booking.ics_path}",

@@ -6,22 +6,22 @@ whose ends move with daylight-saving time.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
+
+from tutoring.center import center_zone
 
 
 def center_today(now: datetime.datetime | None = None) -> datetime.date:
     """Return the center's local date at ``now`` (default: the current time)."""
-    return timezone.localtime(now or timezone.now(), ZoneInfo(settings.CENTER_TIME_ZONE)).date()
+    return timezone.localtime(now or timezone.now(), center_zone()).date()
 
 
 def day_bounds(
     first: datetime.date, last: datetime.date
 ) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the instant local ``first`` begins and the instant local ``last`` ends."""
-    zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+    zone = center_zone()
     begin = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
     end = datetime.datetime.combine(
         last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone

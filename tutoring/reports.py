@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tutoring.matching import MatchResult, Wish, center_zone, part_of_day
+from tutoring.center import center_zone
 from tutoring.models import WEEKDAY_NAMES, Booking, Tutor, UnmetSearch
 from tutoring.periods import center_today, day_bounds, week_start
+from tutoring.ranking import MatchResult, Wish
+from tutoring.slots import part_of_day
 
 UNMET_LABELS = {
     "subjects": _("subject (nobody teaches it, or fully booked)"),
+    "tutor": _("the tutor asked for"),
     "day": _("day"),
+    "after": _("later than the time offered"),
+    "before": _("earlier than the time offered"),
+    "earliest": _("from a time on"),
+    "latest": _("ending by a time"),
     "time": _("time"),
     "part_of_day": _("part of day"),
     "mode": _("mode"),
@@ -36,10 +43,11 @@ def record_unmet_search(
     """
     if result.matches and not result.unmet:
         return 0
-    if wish.on_date is not None:
-        day = WEEKDAY_NAMES[wish.on_date.weekday()]
+    # One weekday column: the first wished date's weekday, else the first wished weekday.
+    if wish.dates:
+        day = WEEKDAY_NAMES[wish.dates[0].weekday()]
     else:
-        day = wish.day or ""
+        day = wish.days[0] if wish.days else ""
     part = wish.part_of_day or (part_of_day(wish.time) if wish.time else "")
     rows = [
         UnmetSearch(

@@ -31,6 +31,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from tutoring.courses import normalise_course_code
 from tutoring.models import (
     WEEKDAY_NAMES,
     AvailabilitySlot,
@@ -38,7 +39,6 @@ from tutoring.models import (
     Mode,
     Subject,
     Tutor,
-    normalise_course_code,
 )
 
 _ROSTER_KEYS = {"subjects", "tutors"}

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.tools import axe_violations, console_errors, format_violations, screenshot
 from tutoring.booking import StudentAnswers, booking_create
-from tutoring.matching import upcoming_slots
 from tutoring.models import Booking, Tutor
+from tutoring.slots import upcoming_slots
 
 SOFIA = StudentAnswers(
     student_name="Sofia Park",

@@ -5,13 +5,12 @@ goes and what stays.
 """
 
 import argparse
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tutoring import retention
+from tutoring.center import center_zone
 from tutoring.redaction import short_booking_uid
 
 
@@ -50,13 +49,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than: int, dry_run: bool, **options) -> None:
         cutoff = retention.retention_cutoff(older_than_days=older_than)
-        when = (
-            f"{timezone.localtime(cutoff, ZoneInfo(settings.CENTER_TIME_ZONE)):%Y-%m-%d %H:%M %Z}"
-        )
+        when = f"{timezone.localtime(cutoff, center_zone()):%Y-%m-%d %H:%M %Z}"
         if dry_run:
             due = list(retention.bookings_due(cutoff=cutoff))
             for booking in due:
-                start = timezone.localtime(booking.start, ZoneInfo(settings.CENTER_TIME_ZONE))
+                start = timezone.localtime(booking.start, center_zone())
                 self.stdout.write(
                     f"{short_booking_uid(booking.uid)} {start:%Y-%m-%d %H:%M} {booking.status}"
                 )

@@ -4,12 +4,10 @@ Run it from cron (hourly or daily): each booking is reminded once, however often
 (tutoring/reminders.py explains how).
 """
 
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from tutoring.center import center_zone
 from tutoring.redaction import short_booking_uid
 from tutoring.reminders import reminders_send
 
@@ -29,7 +27,7 @@ class Command(BaseCommand):
         run = reminders_send(dry_run=dry_run)
         day = f"{run.day:%a %Y-%m-%d}"
         if dry_run:
-            zone = ZoneInfo(settings.CENTER_TIME_ZONE)
+            zone = center_zone()
             for booking in run.due:
                 start = timezone.localtime(booking.start, zone)
                 # A timer's output ends up in the journal: no whole uid.

@@ -1,44 +1,22 @@
-"""Matching tutors and free sessions to a wish (tutoring.matching) and its JSON routes.
+"""Matching tutors and sessions to a wish (tutoring.ranking, tutoring.slots), its JSON routes.
 
 The clock is frozen at Wednesday Dec 2, 2026, 9:00 AM Pacific (conftest.CENTER_NOW): the
 bookable window runs from 11:00 AM that day (two hours' notice) to Wednesday Dec 16, 9:00 AM.
 """
 
 import json
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time
 
 import pytest
 
 from chat.schemas import Match
-from tests.conftest import CENTER_ZONE, add_availability
-from tutoring.matching import Wish, offered_slot, tutors_match, upcoming_slots
-from tutoring.models import Booking, Subject, Tutor
+from tests.tutors import book, local, make_tutor
+from tutoring.models import Tutor
+from tutoring.ranking import Wish, tutors_match
+from tutoring.slots import upcoming_slots
 
 pytestmark = pytest.mark.django_db
-
-
-def local(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=CENTER_ZONE)
-
-
-def make_tutor(name: str, subjects: list[str], *windows) -> Tutor:
-    tutor = Tutor.objects.create(name=name, email=f"{name.lower().replace(' ', '.')}@example.edu")
-    tutor.subjects.set([Subject.objects.get_or_create(name=s)[0] for s in subjects])
-    return add_availability(tutor, *windows)
-
-
-def book(tutor: Tutor, start: datetime, **fields) -> Booking:
-    return Booking.objects.create(
-        tutor=tutor,
-        start=start,
-        end=start + timedelta(minutes=30),
-        mode="online",
-        student_name="Someone",
-        student_email="someone@example.com",
-        college_email="someone@mail.ccsf.edu",
-        specific_help="Anything.",
-        **fields,
-    )
 
 
 def names(result) -> list[str]:
@@ -62,10 +40,11 @@ def test_subject_names_are_matched_whatever_their_case(frozen_clock, ada_weekly,
 
 
 def test_a_tutor_teaching_more_of_the_wished_subjects_ranks_first(frozen_clock, ada_weekly):
-    # Cy fits the day exactly and Ada does not, but Ada teaches both subjects.
-    make_tutor("Cy Moss", ["Python"], ("Thursday", "10:00", "12:00", "online", ""))
+    # Cy is free on Wednesday evening as wished and Ada only in the day (a soft wish, a
+    # time of day), but Ada teaches both subjects.
+    make_tutor("Cy Moss", ["Python"], ("Wednesday", "17:00", "19:00", "online", ""))
 
-    result = tutors_match(Wish(subjects=("Python", "C++"), day="Thursday"))
+    result = tutors_match(Wish(subjects=("Python", "C++"), day="Wednesday", part_of_day="evening"))
 
     assert names(result) == ["Ada Lin", "Cy Moss"]
     assert result.matches[0].score > result.matches[1].score
@@ -109,10 +88,18 @@ def test_a_wished_date_offers_that_dates_sessions(frozen_clock, ada_weekly):
     assert result.unmet == ()
 
 
-def test_sessions_closest_to_the_wished_time_come_first(frozen_clock, ada_weekly):
+def test_sessions_closest_to_the_wished_time_come_first_on_the_soonest_date(
+    frozen_clock, ada_weekly
+):
+    # Equally good sessions come in date order: Monday Dec 14 at 11 only after Dec 7's.
     result = tutors_match(Wish(subjects=("Python",), day="Monday", time=time(11, 0)))
 
-    assert starts(result.matches[0])[:2] == [local(12, 7, 11), local(12, 14, 11)]
+    assert starts(result.matches[0]) == [
+        local(12, 7, 11),
+        local(12, 7, 10, 30),
+        local(12, 7, 11, 30),
+        local(12, 7, 10),
+    ]
     assert result.unmet == ()
 
 
@@ -165,44 +152,6 @@ def test_inactive_tutors_are_never_offered(frozen_clock, ada_weekly):
 
     assert result.matches == ()
     assert result.explanation == "No tutor teaches Python."
-
-
-def test_booked_sessions_are_left_out_but_cancelled_bookings_free_them(frozen_clock, ada_weekly):
-    book(ada_weekly, local(12, 2, 11))
-    book(ada_weekly, local(12, 2, 11, 30), status=Booking.Status.CANCELLED)
-
-    first = tutors_match(Wish(subjects=("Python",))).matches[0].slots[0]
-
-    assert first.start == local(12, 2, 11, 30)
-
-
-def test_past_sessions_and_those_inside_the_notice_period_are_left_out(frozen_clock, ada_weekly):
-    today = upcoming_slots(tutors=[ada_weekly], now=frozen_clock)[ada_weekly.pk]
-
-    # Ada is free from 8:00 today; 9:00 is now and 11:00 is the first start with 2 h notice.
-    assert today[0].start == local(12, 2, 11)
-
-
-def test_sessions_beyond_the_booking_horizon_are_left_out(frozen_clock, ada_weekly):
-    slots = upcoming_slots(tutors=[ada_weekly], now=frozen_clock)[ada_weekly.pk]
-
-    assert slots[-1].start == local(12, 16, 8, 30)
-    assert all(slot.start < local(12, 16, 9) for slot in slots)
-    assert {slot.start.date() for slot in slots if slot.day == "Monday"} == {
-        date(2026, 12, 7),
-        date(2026, 12, 14),
-    }
-
-
-def test_the_window_follows_the_booking_settings(frozen_clock, ada_weekly, settings):
-    settings.BOOKING_MIN_NOTICE_HOURS = 0
-    settings.BOOKING_HORIZON_DAYS = 1
-    settings.TUTORING_SESSION_MINUTES = 60
-
-    slots = upcoming_slots(tutors=[ada_weekly], now=frozen_clock)[ada_weekly.pk]
-
-    assert [slot.start for slot in slots] == [local(12, 2, h) for h in (9, 10, 11, 14, 15)]
-    assert slots[0].end == local(12, 2, 10)
 
 
 # --- Saying what could not be met ----------------------------------------------------------------
@@ -324,19 +273,6 @@ def test_limit_and_slots_per_tutor_bound_the_result(frozen_clock, ada_weekly, be
     assert len(result.matches[0].slots) == 2
 
 
-def test_a_slot_renders_in_the_wire_shape_and_for_people(frozen_clock, ada_weekly):
-    slots = tutors_match(Wish(subjects=("Python",), day="Monday")).matches[0].slots
-
-    assert slots[0].as_json() == {
-        "day": "Monday",
-        "time": "10:00-10:30",
-        "mode": "online",
-        "start": "2026-12-07T10:00:00-08:00",
-    }
-    assert slots[0].label() == "Mon Dec 7, 10:00–10:30 AM, online"
-    assert slots[3].label() == "Mon Dec 7, 11:30 AM–12:00 PM, online"
-
-
 def test_a_match_renders_in_the_shape_the_chat_session_stores(frozen_clock, ada_weekly):
     match = tutors_match(Wish(subjects=("Python",))).matches[0]
 
@@ -374,13 +310,6 @@ def test_matching_runs_a_constant_number_of_queries(
 
     assert len(result.matches) == count
     assert all(match.slots[0].start == local(12, 7, 10, 30) for match in result.matches)
-
-
-def test_checking_one_slot_runs_a_constant_number_of_queries(
-    frozen_clock, ada_weekly, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(3):
-        assert offered_slot(tutor_id=ada_weekly.pk, start=local(12, 7, 10)) is not None
 
 
 # --- HTTP: /api/tutors and /api/match ---------------------------------------------------------
@@ -507,3 +436,270 @@ def test_the_match_route_only_accepts_post(client, ada_weekly):
 
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+# --- Issue 9: several days, dates, weeks, time windows, later/earlier, soonest ---------------
+
+
+@pytest.fixture
+def cy_weekly(db) -> Tutor:
+    """Cy (Python): Tuesday, Thursday and Friday 10-12 online; Thursday 16-17 on campus."""
+    return make_tutor(
+        "Cy Moss",
+        ["Python"],
+        ("Tuesday", "10:00", "12:00", "online", ""),
+        ("Thursday", "10:00", "12:00", "online", ""),
+        ("Thursday", "16:00", "17:00", "on campus", "Room 12"),
+        ("Friday", "10:00", "12:00", "online", ""),
+    )
+
+
+def every_slot(result) -> list:
+    return [slot for match in result.matches for slot in match.slots]
+
+
+def test_any_of_several_weekdays_is_kept_by_every_offered_slot(frozen_clock, cy_weekly):
+    result = tutors_match(
+        Wish(subjects=("Python",), days=("Tuesday", "Friday")), slots_per_tutor=50
+    )
+
+    assert {slot.day for slot in every_slot(result)} == {"Tuesday", "Friday"}
+    assert result.matches[0].slots[0].start == local(12, 4, 10)
+    assert result.unmet == ()
+
+
+def test_any_of_several_dates_is_kept_by_every_offered_slot(frozen_clock, cy_weekly):
+    wanted = (date(2026, 12, 10), date(2026, 12, 8))
+
+    result = tutors_match(Wish(dates=wanted), slots_per_tutor=50)
+
+    assert {slot.start.date() for slot in every_slot(result)} == set(wanted)
+    assert result.matches[0].slots[0].start == local(12, 8, 10)
+
+
+def test_this_week_runs_from_now_to_sunday(frozen_clock, cy_weekly):
+    result = tutors_match(Wish(week="this"), slots_per_tutor=50)
+
+    assert {slot.start.date() for slot in every_slot(result)} == {
+        date(2026, 12, 3),
+        date(2026, 12, 4),
+    }
+
+
+def test_next_week_runs_from_next_monday_to_sunday_and_combines_with_a_weekday(
+    frozen_clock, cy_weekly
+):
+    everything = every_slot(tutors_match(Wish(week="next"), slots_per_tutor=50))
+    tuesdays = every_slot(tutors_match(Wish(week="next", days=("Tuesday",)), slots_per_tutor=50))
+
+    assert {slot.start.date() for slot in everything} == {
+        date(2026, 12, 8),
+        date(2026, 12, 10),
+        date(2026, 12, 11),
+    }
+    assert {slot.start.date() for slot in tuesdays} == {date(2026, 12, 8)}
+
+
+def test_earliest_keeps_sessions_starting_at_or_after_it(frozen_clock, ada_weekly):
+    result = tutors_match(Wish(day="Wednesday", earliest=time(14)), slots_per_tutor=50)
+
+    assert every_slot(result)
+    assert all(slot.start.time() >= time(14) for slot in every_slot(result))
+    assert result.matches[0].slots[0].start == local(12, 2, 14)
+
+
+def test_latest_keeps_sessions_that_end_by_it(frozen_clock, ada_weekly):
+    result = tutors_match(Wish(on_date=date(2026, 12, 2), latest=time(12)), slots_per_tutor=50)
+
+    assert [slot.start for slot in every_slot(result)] == [local(12, 2, 11), local(12, 2, 11, 30)]
+
+
+def test_a_time_range_keeps_both_ends(frozen_clock, cy_weekly):
+    wish = Wish(day="Thursday", earliest=time(10, 30), latest=time(11, 30))
+
+    result = tutors_match(wish, slots_per_tutor=50)
+
+    assert sorted({slot.start.time() for slot in every_slot(result)}) == [
+        time(10, 30),
+        time(11),
+    ]
+
+
+def test_later_than_the_offered_time_keeps_only_later_starts(frozen_clock, cy_weekly):
+    offered = local(12, 3, 10, 30)
+
+    result = tutors_match(Wish(dates=(offered.date(),), after=offered), slots_per_tutor=50)
+
+    assert [slot.start for slot in every_slot(result)] == [
+        local(12, 3, 11),
+        local(12, 3, 11, 30),
+        local(12, 3, 16),
+        local(12, 3, 16, 30),
+    ]
+
+
+def test_nothing_later_that_day_moves_to_the_next_day_and_says_so(frozen_clock, cy_weekly):
+    offered = local(12, 3, 16, 30)
+
+    result = tutors_match(Wish(dates=(offered.date(),), after=offered))
+
+    assert result.matches[0].slots[0].start == local(12, 4, 10)
+    assert result.unmet == ("day",)
+    assert "Thursday Dec 3" in result.explanation
+
+
+def test_earlier_than_the_offered_time_keeps_only_earlier_starts(frozen_clock, cy_weekly):
+    offered = local(12, 8, 11)
+
+    result = tutors_match(Wish(before=offered), slots_per_tutor=50)
+
+    assert every_slot(result)
+    assert all(slot.start < offered for slot in every_slot(result))
+
+
+def test_soonest_ranks_by_start_alone(frozen_clock, ada_weekly, cy_weekly):
+    result = tutors_match(Wish(subjects=("Python",), soonest=True, time=time(15)))
+
+    assert result.matches[0].tutor == ada_weekly
+    assert starts(result.matches[0]) == [
+        local(12, 2, h, m) for h, m in [(11, 0), (11, 30), (14, 0), (14, 30)]
+    ]
+
+
+def test_equally_good_slots_come_in_date_order(frozen_clock, ben_weekly):
+    # Ben is free Thursdays 6-7 PM: Dec 3 before Dec 10, each in time order.
+    result = tutors_match(Wish(day="Thursday", time=time(18)), slots_per_tutor=4)
+
+    assert starts(result.matches[0]) == [
+        local(12, 3, 18),
+        local(12, 3, 18, 30),
+        local(12, 10, 18),
+        local(12, 10, 18, 30),
+    ]
+
+
+def test_a_hard_wish_one_tutor_meets_drops_the_tutors_who_cannot(
+    frozen_clock, ada_weekly, cy_weekly
+):
+    # Ada is never free on Thursday; Cy is.
+    result = tutors_match(Wish(subjects=("Python",), day="Thursday"))
+
+    assert names(result) == ["Cy Moss"]
+    assert result.unmet == ()
+
+
+def test_a_window_nobody_meets_is_given_up_before_the_day(frozen_clock, cy_weekly):
+    # Cy is free on Thursday until 5 PM only: the day stays, the window goes.
+    result = tutors_match(Wish(subjects=("Python",), day="Thursday", earliest=time(18)))
+
+    assert result.unmet == ("earliest",)
+    assert result.matches[0].slots[0].start == local(12, 3, 16, 30)
+    assert "Nobody is free for Python on Thursday from 6:00 PM on" in result.explanation
+
+
+def test_a_relaxed_window_reads_as_a_range(frozen_clock, cy_weekly):
+    result = tutors_match(
+        Wish(subjects=("Python",), day="Tuesday", earliest=time(14), latest=time(17))
+    )
+
+    assert set(result.unmet) == {"earliest"}
+    assert "between 2:00 PM and 5:00 PM" in result.explanation
+
+
+def test_several_days_nobody_is_free_on_are_named_in_the_explanation(frozen_clock, cy_weekly):
+    result = tutors_match(Wish(subjects=("Python",), days=("Saturday", "Sunday")))
+
+    assert result.unmet == ("day",)
+    assert "on Saturday or Sunday" in result.explanation
+
+
+# --- Named tutors -----------------------------------------------------------------------------
+
+
+def test_a_named_tutor_is_searched_directly_without_a_subject(frozen_clock, ada_weekly, ben_weekly):
+    result = tutors_match(Wish(tutor_ids=(ben_weekly.pk,), day="Thursday"))
+
+    assert names(result) == ["Ben Ortiz"]
+    assert result.matches[0].slots[0].start == local(12, 3, 18)
+    assert result.tutor_elsewhere is None
+    assert result.unmet == ()
+
+
+def test_a_named_tutor_with_a_subject_keeps_to_that_tutor(frozen_clock, ada_weekly, cy_weekly):
+    result = tutors_match(Wish(subjects=("Python",), tutor_ids=(cy_weekly.pk,)))
+
+    assert names(result) == ["Cy Moss"]
+
+
+def test_a_named_tutor_not_free_then_says_when_they_are_and_who_else_is(
+    frozen_clock, ada_weekly, cy_weekly
+):
+    # Cy never works on Monday; Ada does.
+    result = tutors_match(Wish(subjects=("Python",), tutor_ids=(cy_weekly.pk,), day="Monday"))
+
+    assert result.tutor_elsewhere is not None
+    assert result.tutor_elsewhere.tutor == cy_weekly
+    assert result.tutor_elsewhere.slots[0].start == local(12, 3, 10)
+    assert names(result) == ["Ada Lin"]
+    assert all(slot.day == "Monday" for slot in every_slot(result))
+    assert result.unmet == ("tutor",)
+    assert result.explanation.startswith(
+        "Cy Moss is not free on Monday. Cy Moss's next open time is Thursday Dec 3 at 10:00 AM."
+    )
+    assert result.as_json()["tutorElsewhere"]["tutor"]["name"] == "Cy Moss"
+
+
+def test_a_named_tutor_who_does_not_teach_the_subject_is_said_plainly(
+    frozen_clock, ada_weekly, ben_weekly
+):
+    result = tutors_match(Wish(subjects=("MIPS Assembly",), tutor_ids=(ada_weekly.pk,)))
+
+    assert names(result) == ["Ben Ortiz"]
+    assert result.tutor_elsewhere.tutor == ada_weekly
+    assert result.unmet == ("tutor",)
+    assert result.explanation.startswith("Ada Lin does not teach MIPS Assembly.")
+
+
+def test_without_a_subject_the_others_teach_what_the_named_tutor_teaches(
+    frozen_clock, ada_weekly, ben_weekly, cy_weekly
+):
+    result = tutors_match(Wish(tutor_ids=(cy_weekly.pk,), day="Monday"))
+
+    # Cy teaches Python: Ada (Python) is offered, Ben (MIPS only) is not.
+    assert names(result) == ["Ada Lin"]
+
+
+def test_a_named_tutor_search_runs_a_bounded_number_of_queries(
+    frozen_clock, ada_weekly, cy_weekly, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        tutors_match(Wish(subjects=("Python",), tutor_ids=(cy_weekly.pk,), day="Monday"))
+
+
+# --- The wish itself ----------------------------------------------------------------------------
+
+
+def test_day_and_on_date_are_aliases_of_days_and_dates():
+    assert Wish(day="Monday") == Wish(days=("Monday",))
+    assert Wish(on_date=date(2026, 12, 7)) == Wish(dates=(date(2026, 12, 7),))
+    assert Wish(day="Monday", days=("Tuesday", "Monday")).days == ("Monday", "Tuesday")
+    assert Wish(day="Monday").day is None
+
+
+def test_replacing_the_days_of_a_wish_replaces_them():
+    assert replace(Wish(day="Monday"), days=("Tuesday",)).days == ("Tuesday",)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"days": ("Funday",)},
+        {"week": "last"},
+        {"mode": "hybrid"},
+        {"part_of_day": "night"},
+        {"after": datetime(2026, 12, 7, 10)},
+    ],
+)
+def test_a_wrong_wish_is_a_programming_error(fields):
+    with pytest.raises(ValueError, match="must be"):
+        Wish(**fields)
