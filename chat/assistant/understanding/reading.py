@@ -1,0 +1,171 @@
+"""Running the readers over a message in order and assembling the search request."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from .lexicon import (
+    _AFTER_ORDINAL,
+    _CHOICE_WORD_PHRASES,
+    _MAY_FOLLOW_ORDINAL,
+    _MODE_PHRASES,
+    _NUMBER_FILLER,
+    _NUMBER_WORDS,
+    _ORDINALS,
+    _PART_PHRASES,
+    _PICK_VERBS,
+)
+from .roster import (
+    _GOOD_PART_GREETING,
+    _Index,
+    _take_course_numbers,
+    _take_courses,
+    _take_tutor,
+    _take_typos,
+)
+from .scanning import _first, _in_order, _Scan, _Token
+from .times import (
+    _DAY_PHRASES,
+    _QUANTITY_AHEAD,
+    _choose_day,
+    _DayRef,
+    _take_bare_hour,
+    _take_clocks,
+    _take_dates,
+    _time_of,
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """Search criteria found in a message; every field is optional."""
+
+    subjects: tuple[str, ...] = ()
+    courses: tuple[str, ...] = ()
+    day: str | None = None
+    on_date: datetime.date | None = None
+    time: datetime.time | None = None
+    part_of_day: str | None = None
+    mode: str | None = None
+
+    def has_search_terms(self) -> bool:
+        """Return whether the message named anything to search by."""
+        return bool(self.subjects or self.courses or self.part_of_day or self.mode) or any(
+            value is not None for value in (self.day, self.on_date, self.time)
+        )
+
+    def is_empty(self) -> bool:
+        """Return whether nothing at all was found."""
+        return not self.has_search_terms()
+
+
+_HASH_NUMBER = re.compile(r"#\s*(\d{1,2})\b")
+_LEAD_NUMBER = re.compile(
+    r"\b(?:option|choice|number|num|no\.|pick|choose|take|select|go with|tutor|slot)"
+    rf"\s*#?\s*(\d{{1,2}})\b(?![:/]){_QUANTITY_AHEAD}"
+)
+
+
+def _take_choice_numbers(scan: _Scan) -> list[tuple[int, int]]:
+    def read(match: re.Match[str]) -> int | None:
+        number = int(match[1])
+        return number if number >= 1 else None
+
+    return [*scan.take(_HASH_NUMBER, read), *scan.take(_LEAD_NUMBER, read)]
+
+
+def _take_ordinals(tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Take "the second one", "the first option" and "I'll take the first"."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.used or token.text not in _ORDINALS:
+            continue
+        if i > 0 and tokens[i - 1].text == "a":  # "wait a second"
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is not None and after.text not in _MAY_FOLLOW_ORDINAL:
+            continue
+        found.append((token.start, _ORDINALS[token.text]))
+        token.used = True
+        if after is not None and after.text in _AFTER_ORDINAL:
+            after.used = True
+    return found
+
+
+def _whole_message_number(words: tuple[str, ...]) -> int | None:
+    """Return the number when the message is only a number, give or take "please"."""
+    meaningful = [word for word in words if word not in _NUMBER_FILLER]
+    if len(meaningful) != 1:
+        return None
+    word = meaningful[0]
+    if word.isdigit() and 1 <= int(word) <= 99:
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def _has_pick_phrase(words: tuple[str, ...]) -> bool:
+    """Return whether the message picks ("take", "go with", "the ... one", "that one")."""
+    if _PICK_VERBS.intersection(words) or " go with " in f" {' '.join(words)} ":
+        return True
+    for i, word in enumerate(words):
+        if word in ("one", "ones") and {"the", "that", "this"}.intersection(words[:i]):
+            return True
+    return False
+
+
+# --- Putting the request together -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    request: Request
+    number: int | None
+    tutor_id: int | None
+    picks: bool  # a picking phrase ("the ... one", "take") was used
+
+
+def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
+    """Run the readers in order over the message and assemble what they found."""
+    scan.take(_GOOD_PART_GREETING, lambda match: True)
+    courses = _take_courses(scan, index.departments)
+    dates = _take_dates(scan, today)
+    clocks = _take_clocks(scan)
+    numbers = _take_choice_numbers(scan)
+
+    tokens = scan.tokens()
+    subjects = index.subjects.take(tokens)
+    tutor_id = _take_tutor(tokens, index, alone=len(scan.words) == 1)
+    day_refs = _DAY_PHRASES.take(tokens)
+    parts = _PART_PHRASES.take(tokens)
+    modes = _MODE_PHRASES.take(tokens)
+    numbers += _CHOICE_WORD_PHRASES.take(tokens) + _take_ordinals(tokens)
+    for position, typo in _take_typos(tokens, index.typo_targets):
+        if isinstance(typo, _DayRef):
+            day_refs.append((position, typo))
+        else:
+            subjects.append((position, typo))
+    courses += _take_course_numbers(tokens, index)
+    subjects += [(p, index.course_subjects[c]) for p, c in courses if c in index.course_subjects]
+
+    parts += [(position, ref.part) for position, ref in day_refs if ref.part]
+    part = _first(parts)
+    day, on_date = _choose_day(day_refs, dates, today)
+    found_modes = {mode for _, mode in modes}
+    number = _first(numbers)
+    if number is None:
+        number = _whole_message_number(scan.words)
+    context = subjects or courses or day or part or found_modes or tutor_id is not None
+    if not clocks and context:
+        clocks = _take_bare_hour(tokens)
+    request = Request(
+        subjects=_in_order(subjects),
+        courses=_in_order(courses),
+        day=day,
+        on_date=on_date,
+        time=_time_of(clocks, part),
+        part_of_day=part,
+        mode=found_modes.pop() if len(found_modes) == 1 else None,
+    )
+    return _Reading(request, number, tutor_id, _has_pick_phrase(scan.words))
