@@ -25,6 +25,7 @@ _WEEKDAY_WORDS = {
     **dict.fromkeys(("saturday", "sat", "saturdays"), 5),
     **dict.fromkeys(("sunday", "sun", "sundays"), 6),
 }
+_TONIGHT_WORDS = ("tonight", "tonite", "2nite", "tonigh", "tonght")
 _TOMORROW_WORDS = ("tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "tmr", "2morrow")
 _PARTS = ("morning", "afternoon", "evening")
 
@@ -32,7 +33,10 @@ _PART_PHRASES = _Phrases(
     {
         **_spelled("morning|mornings", "morning"),
         **_spelled("afternoon|afternoons|after school", "afternoon"),
-        **_spelled("evening|evenings|night|nights|after work", "evening"),
+        **_spelled(
+            "evening|evenings|night|nights|nite|nites|late evening|after work|after dinner",
+            "evening",
+        ),
     }
 )
 
@@ -143,3 +147,62 @@ _YES_NO_FILLER = (
     "please|pls|plz|thanks|thank you|thank u|thx|ty|so much|very much|oh|um|uh|hmm|well"
     "|really|actually|i think|then|for now|lol|haha"
 )
+
+
+# Words common in messages that are never compared with tutor names for a misspelling.
+_NOT_NAMES = frozenset(
+    """
+    about also anything anyone anybody available back been book booked booking bookings busy
+    cancel class classes college could does doing done email essay else even every free from
+    good have help here info just know like later maybe mean more morning much need next none
+    nope okay only open other over please really right same school session sessions should
+    some someone something sorry still sure take than thank thanks that then there they thing
+    think this those time times today tomorrow tutor tutors tutoring very want week what when
+    where which while will with work works would yeah your lines inside
+    """.split()
+)
+
+# Subjects a college student may ask for, as the center would name them, so a subject the
+# roster lacks is answered "we don't tutor ..." rather than not understood. The roster is read
+# first, so a subject it has is never taken from this list.
+_COLLEGE_SUBJECTS: dict[tuple[str, ...], str] = {
+    **_spelled(
+        "chemistry|chem|organic chemistry|orgo|o chem|ochem|biochem|biochemistry", "Chemistry"
+    ),
+    **_spelled("biology|bio|microbiology|microbio|genetics", "Biology"),
+    **_spelled("anatomy|physiology|anatomy and physiology", "Anatomy and Physiology"),
+    **_spelled("physics|phys|mechanics", "Physics"),
+    **_spelled("psychology|psych|psyc", "Psychology"),
+    **_spelled(
+        "english|engl|essay|essays|writing|english comp|composition|grammar|reading", "English"
+    ),
+    **_spelled("esl|english as a second language", "ESL"),
+    **_spelled("spanish|espanol|ingles", "Spanish"),
+    **_spelled("french", "French"),
+    **_spelled("german", "German"),
+    **_spelled("chinese|mandarin|cantonese", "Chinese"),
+    **_spelled("japanese", "Japanese"),
+    **_spelled("korean", "Korean"),
+    **_spelled("italian", "Italian"),
+    **_spelled("tagalog|filipino", "Filipino"),
+    **_spelled("history|us history|world history", "History"),
+    **_spelled("art history", "Art History"),
+    **_spelled("art|drawing|painting", "Art"),
+    **_spelled("music|music theory|piano|guitar", "Music"),
+    **_spelled("economics|econ|microeconomics|macroeconomics|micro|macro", "Economics"),
+    **_spelled("accounting|acct|bookkeeping", "Accounting"),
+    **_spelled("business|marketing|finance", "Business"),
+    **_spelled("sociology|soc", "Sociology"),
+    **_spelled("philosophy|ethics", "Philosophy"),
+    **_spelled("political science|poli sci|polisci|government", "Political Science"),
+    **_spelled("anthropology|anthro", "Anthropology"),
+    **_spelled("geography|geology", "Geography"),
+    **_spelled("nursing|pharmacology", "Nursing"),
+    **_spelled("algebra|precalc|precalculus|pre calc|trig|trigonometry|geometry", "Algebra"),
+    **_spelled("astronomy", "Astronomy"),
+    **_spelled("photography|film", "Photography"),
+    **_spelled("communication|public speaking|speech", "Communication"),
+    **_spelled("excel|microsoft office|word processing", "Microsoft Office"),
+    **_spelled("r programming|matlab", "MATLAB"),
+    **_spelled("swift|ios|android|kotlin|rust|golang|ruby|php|c sharp|csharp|c#", "Programming"),
+}

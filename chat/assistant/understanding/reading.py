@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .lexicon import (
     _AFTER_ORDINAL,
     _CHOICE_WORD_PHRASES,
+    _COLLEGE_SUBJECTS,
     _MAY_FOLLOW_ORDINAL,
     _MODE_PHRASES,
     _NUMBER_FILLER,
@@ -16,31 +17,49 @@ from .lexicon import (
     _ORDINALS,
     _PART_PHRASES,
     _PICK_VERBS,
+    WEEKDAYS,
 )
 from .roster import (
     _GOOD_PART_GREETING,
     _Index,
     _take_course_numbers,
     _take_courses,
-    _take_tutor,
+    _take_tutors,
     _take_typos,
 )
-from .scanning import _first, _in_order, _Scan, _Token
+from .scanning import _first, _in_order, _Phrases, _Scan, _Token
 from .times import (
+    _ANY_DAY,
     _DAY_PHRASES,
     _QUANTITY_AHEAD,
+    _SOONEST,
+    _all_days,
     _choose_day,
     _DayRef,
     _take_bare_hour,
+    _take_bounds,
     _take_clocks,
     _take_dates,
+    _take_due_days,
+    _take_weeks,
     _time_of,
 )
 
 
 @dataclass(frozen=True)
 class Request:
-    """Search criteria found in a message; every field is optional."""
+    """Search criteria found in a message; every field is optional.
+
+    ``day`` and ``on_date`` are the first weekday and date mentioned (the older fields);
+    ``days`` and ``dates`` are all of them ("wednesday or thursday"). ``time`` is a point
+    time ("at 3", "around 3", "6:30"); ``earliest`` and ``latest`` are bounds: "after 4" is
+    earliest 16:00, "before noon" latest 12:00 (the session ends by then), "between 2 and 5"
+    both. ``week`` is "this" or "next". ``soonest`` asks for the first open time ("asap",
+    "right now"); ``any_day`` says the day does not matter ("any day", "whenever").
+    ``tutor_ids`` are all tutors named (misspellings too); a first name two tutors share names
+    both. ``unknown_subject`` is a subject or course the roster does not have ("Chemistry",
+    "CS 999"), for a "we don't tutor that" reply.
+    """
 
     subjects: tuple[str, ...] = ()
     courses: tuple[str, ...] = ()
@@ -49,11 +68,33 @@ class Request:
     time: datetime.time | None = None
     part_of_day: str | None = None
     mode: str | None = None
+    days: tuple[str, ...] = ()
+    dates: tuple[datetime.date, ...] = ()
+    week: str | None = None
+    earliest: datetime.time | None = None
+    latest: datetime.time | None = None
+    soonest: bool = False
+    any_day: bool = False
+    tutor_ids: tuple[int, ...] = ()
+    unknown_subject: str | None = None
 
     def has_search_terms(self) -> bool:
         """Return whether the message named anything to search by."""
-        return bool(self.subjects or self.courses or self.part_of_day or self.mode) or any(
-            value is not None for value in (self.day, self.on_date, self.time)
+        return bool(
+            self.subjects
+            or self.courses
+            or self.part_of_day
+            or self.mode
+            or self.days
+            or self.dates
+            or self.week
+            or self.soonest
+            or self.any_day
+            or self.tutor_ids
+            or self.unknown_subject
+        ) or any(
+            value is not None
+            for value in (self.day, self.on_date, self.time, self.earliest, self.latest)
         )
 
     def is_empty(self) -> bool:
@@ -122,25 +163,31 @@ def _has_pick_phrase(words: tuple[str, ...]) -> bool:
 class _Reading:
     request: Request
     number: int | None
-    tutor_id: int | None
+    tutor_id: int | None  # the first tutor named who is one person (the older field)
     picks: bool  # a picking phrase ("the ... one", "take") was used
 
 
 def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     """Run the readers in order over the message and assemble what they found."""
     scan.take(_GOOD_PART_GREETING, lambda match: True)
+    _take_due_days(scan)
+    soonest = bool(scan.take(_SOONEST, lambda match: True))
+    any_day = bool(scan.take(_ANY_DAY, lambda match: True))
     courses = _take_courses(scan, index.departments)
     dates = _take_dates(scan, today)
+    bounds = _take_bounds(scan)
     clocks = _take_clocks(scan)
     numbers = _take_choice_numbers(scan)
 
     tokens = scan.tokens()
     subjects = index.subjects.take(tokens)
-    tutor_id = _take_tutor(tokens, index, alone=len(scan.words) == 1)
+    tutors = _take_tutors(tokens, index, alone=len(scan.words) == 1)
+    week, week_days = _take_weeks(tokens)
     day_refs = _DAY_PHRASES.take(tokens)
     parts = _PART_PHRASES.take(tokens)
     modes = _MODE_PHRASES.take(tokens)
     numbers += _CHOICE_WORD_PHRASES.take(tokens) + _take_ordinals(tokens)
+    unknown = _UNKNOWN_SUBJECTS.take(tokens)
     for position, typo in _take_typos(tokens, index.typo_targets):
         if isinstance(typo, _DayRef):
             day_refs.append((position, typo))
@@ -148,15 +195,21 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
             subjects.append((position, typo))
     courses += _take_course_numbers(tokens, index)
     subjects += [(p, index.course_subjects[c]) for p, c in courses if c in index.course_subjects]
+    if index.course_subjects:  # a roster that lists courses: a code it lacks is not taught
+        unknown += [(p, c) for p, c in courses if c not in index.course_subjects]
+    subjects = _without_negated(subjects, scan.text)
 
     parts += [(position, ref.part) for position, ref in day_refs if ref.part]
     part = _first(parts)
     day, on_date = _choose_day(day_refs, dates, today)
+    days, on_dates = _all_days(day_refs, dates, today)
+    days = tuple(dict.fromkeys(days + tuple(WEEKDAYS[d] for d in week_days)))
     found_modes = {mode for _, mode in modes}
     number = _first(numbers)
     if number is None:
         number = _whole_message_number(scan.words)
-    context = subjects or courses or day or part or found_modes or tutor_id is not None
+    tutor_ids = tuple(dict.fromkeys(i for _, ids in tutors for i in ids))
+    context = subjects or courses or day or part or found_modes or tutor_ids or unknown
     if not clocks and context:
         clocks = _take_bare_hour(tokens)
     request = Request(
@@ -167,5 +220,25 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
         time=_time_of(clocks, part),
         part_of_day=part,
         mode=found_modes.pop() if len(found_modes) == 1 else None,
+        days=days,
+        dates=on_dates,
+        week=week,
+        earliest=_time_of(bounds.earliest, part),
+        latest=_time_of(bounds.latest, part),
+        soonest=soonest,
+        any_day=any_day,
+        tutor_ids=tutor_ids,
+        unknown_subject=None if subjects else _first(unknown),
     )
-    return _Reading(request, number, tutor_id, _has_pick_phrase(scan.words))
+    single = _first((p, ids[0]) for p, ids in tutors if len(ids) == 1)
+    return _Reading(request, number, single, _has_pick_phrase(scan.words))
+
+
+_UNKNOWN_SUBJECTS = _Phrases(_COLLEGE_SUBJECTS)
+_NEGATED = re.compile(r"(?:\bnot|\bno|\binstead of|\brather than|\bnot for)\s+$")
+
+
+def _without_negated(found: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
+    """Drop subjects written after "not" ("java not python") while another one is left."""
+    kept = [(p, s) for p, s in found if not _NEGATED.search(text[:p])]
+    return kept if kept else found

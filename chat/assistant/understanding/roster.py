@@ -8,10 +8,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
 from .lexicon import (
     _CHOICE_WORD_PHRASES,
     _MODE_PHRASES,
     _NAME_WORDS,
+    _NOT_NAMES,
     _NOT_TYPOS,
     _PART_PHRASES,
     _TYPO_TARGET_MIN,
@@ -19,7 +23,7 @@ from .lexicon import (
     DEFAULT_DEPARTMENTS,
     WEEKDAYS,
 )
-from .scanning import _first, _normalise, _Phrases, _Scan, _Token, _words
+from .scanning import _normalise, _Phrases, _Scan, _Token, _words
 from .times import _DAY_PHRASES, _DayRef
 
 V = TypeVar("V")
@@ -63,8 +67,9 @@ class _Index:
     course_subjects: dict[str, str]
     courses_by_number: dict[str, tuple[str, ...]]
     departments: frozenset[str]
-    tutor_phrases: _Phrases[int]
-    guarded_names: dict[str, int]
+    tutor_phrases: _Phrases[tuple[int, ...]]
+    guarded_names: dict[str, tuple[int, ...]]
+    fuzzy_names: dict[str, tuple[int, ...]]
 
 
 def _index_for(vocabulary: Vocabulary) -> _Index:
@@ -101,7 +106,7 @@ def _build_index(vocabulary: Vocabulary) -> _Index:
     by_number: dict[str, list[str]] = {}
     for code in course_subjects:
         by_number.setdefault(code.split()[1], []).append(code)
-    tutor_phrases, guarded = _tutor_names(vocabulary.tutors)
+    tutor_phrases, guarded, fuzzy = _tutor_names(vocabulary.tutors)
     return _Index(
         subjects=_Phrases(phrases, joined=True),
         typo_targets=typo_targets,
@@ -110,35 +115,42 @@ def _build_index(vocabulary: Vocabulary) -> _Index:
         departments=DEFAULT_DEPARTMENTS | {code.split()[0] for code in course_subjects},
         tutor_phrases=_Phrases(tutor_phrases),
         guarded_names=guarded,
+        fuzzy_names=fuzzy,
     )
 
 
 def _tutor_names(
     tutors: Iterable[tuple[int, str]],
-) -> tuple[dict[tuple[str, ...], int], dict[str, int]]:
-    """Return the names that pick a tutor: safe phrases, and names that need context."""
-    full: dict[tuple[str, ...], int] = {}
-    single: dict[str, set[int]] = {}
+) -> tuple[
+    dict[tuple[str, ...], tuple[int, ...]], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]
+]:
+    """Return the names that name tutors: safe phrases, names that need context, and the
+    first and last names a misspelling is compared with.
+
+    A first or last name shared by two tutors ("Chris") names both; the full name names one.
+    """
+    full: dict[tuple[str, ...], tuple[int, ...]] = {}
+    single: dict[str, list[int]] = {}
     for tutor_id, name in tutors:
         words = _words(name)
         if not words:
             continue
-        full.setdefault(words, tutor_id)
-        for word in {words[0], words[-1]}:
+        full.setdefault(words, (tutor_id,))
+        for word in dict.fromkeys((words[0], words[-1])):
             if len(word) >= 2 and not word.isdigit():
-                single.setdefault(word, set()).add(tutor_id)
-    # A first or last name shared by two tutors picks neither; the full name still does.
-    unique = {word: ids.pop() for word, ids in single.items() if len(ids) == 1}
+                single.setdefault(word, []).append(tutor_id)
+    named = {word: tuple(dict.fromkeys(ids)) for word, ids in single.items()}
     risky = _NAME_WORDS | _KEYWORDS
-    safe = {(word,): tid for word, tid in unique.items() if word not in risky}
-    guarded = {word: tid for word, tid in unique.items() if word in risky}
-    return {**safe, **full}, guarded
+    safe = {(word,): ids for word, ids in named.items() if word not in risky}
+    guarded = {word: ids for word, ids in named.items() if word in risky}
+    fuzzy = {word: ids for word, ids in named.items() if len(word) >= _FUZZY_NAME_MIN}
+    return {**safe, **full}, guarded, fuzzy
 
 
 # --- Readers that work on the text ----------------------------------------------------------
 
-_COURSE_CODE = re.compile(r"([a-z]{2,5})[\s-]*(\d{1,3}[a-z]?)")
-_COURSE_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]{2,5})[\s-]*(\d{1,3}[a-z]?)(?![a-z0-9])")
+_COURSE_CODE = re.compile(r"([a-z]{2,5})[\s-]*(\d{1,4}[a-z]?)")
+_COURSE_IN_TEXT = re.compile(r"(?<![a-z0-9])([a-z]{2,5})[\s-]*(\d{1,4}[a-z]?)(?![a-z0-9])")
 _GOOD_PART_GREETING = re.compile(
     r"^[\W_]*(?:(?:hi|hello|hey)\b[\W_]*)?good[\W_]+(?:morning|afternoon|evening|day)\b"
 )
@@ -152,15 +164,56 @@ def _take_courses(scan: _Scan, departments: frozenset[str]) -> list[tuple[int, s
     return scan.take(_COURSE_IN_TEXT, read)
 
 
-def _take_tutor(tokens: list[_Token], index: _Index, *, alone: bool) -> int | None:
+# A name that is also a word ("Will", "Grace") names a tutor only next to words like these.
+_NAME_BEFORE = frozenset("with tutor see book get had want prefer ask and or".split())
+_NAME_AFTER = frozenset(
+    "free available around teach teaches tutors then pls please instead again free".split()
+)
+
+
+def _take_tutors(
+    tokens: list[_Token], index: _Index, *, alone: bool
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Take every tutor named: full names, unique or shared first and last names, names that
+    are also words when the context says they are names, then close misspellings."""
     found = index.tutor_phrases.take(tokens)
     for i, token in enumerate(tokens):
         if token.used or token.text not in index.guarded_names:
             continue
-        if alone or (i > 0 and tokens[i - 1].text in ("with", "tutor")):
+        before = tokens[i - 1].text if i > 0 else ""
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if alone or before in _NAME_BEFORE or after in _NAME_AFTER:
             found.append((token.start, index.guarded_names[token.text]))
             token.used = True
-    return _first(found)
+    for token in tokens:
+        ids = None if token.used else _close_name(token.text, index.fuzzy_names)
+        if ids is not None:
+            found.append((token.start, ids))
+            token.used = True
+    return sorted(found, key=lambda item: item[0])
+
+
+_FUZZY_NAME_MIN = 4
+_FUZZY_NAME_SCORE = 80  # one wrong letter in a five-letter name ("prya", "marcos", "danial")
+
+
+def _close_name(word: str, names: Mapping[str, tuple[int, ...]]) -> tuple[int, ...] | None:
+    """Return the tutors whose first or last name ``word`` misspells, if exactly one name fits.
+
+    rapidfuzz's normalised similarity (``fuzz.ratio``) scales the allowed mistakes with the
+    length of the name, which a fixed edit budget does not, and it is compiled, so comparing
+    every leftover word with every name stays well under a millisecond. Words that are common
+    in messages are never compared, and the first letter must agree, as with subject typos.
+    """
+    if len(word) < _FUZZY_NAME_MIN or not word.isalpha() or word in _NOT_NAMES:
+        return None
+    candidates = [name for name in names if name[0] == word[0]]
+    scored = process.extract(
+        word, candidates, scorer=fuzz.ratio, score_cutoff=_FUZZY_NAME_SCORE, limit=2
+    )
+    if not scored or (len(scored) == 2 and scored[0][1] == scored[1][1]):
+        return None
+    return names[scored[0][0]]
 
 
 def _take_typos(tokens: list[_Token], targets: Mapping[str, V]) -> list[tuple[int, V]]:
@@ -196,21 +249,12 @@ def _closest(word: str, targets: Mapping[str, V]) -> V | None:
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int | None:
-    """Return the edit distance (a swap of neighbours counts one) if within limit, else None."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], before[j - 2] + 1)
-        if min(row) > limit:  # the distance can only grow from here
-            return None
-        before, previous = previous, row
-    return previous[-1] if previous[-1] <= limit else None
+    """Return the edit distance (a swap of neighbours counts one) if within limit, else None.
+
+    rapidfuzz's optimal string alignment distance is exactly this measure, compiled.
+    """
+    distance = OSA.distance(a, b, score_cutoff=limit)
+    return distance if distance <= limit else None
 
 
 def _take_course_numbers(tokens: list[_Token], index: _Index) -> list[tuple[int, str]]:

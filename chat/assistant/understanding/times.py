@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .lexicon import _MONTHS, _PARTS, _QUANTITY_WORDS, _TOMORROW_WORDS, _WEEKDAY_WORDS, WEEKDAYS
+from .lexicon import (
+    _MONTHS,
+    _PARTS,
+    _QUANTITY_WORDS,
+    _TOMORROW_WORDS,
+    _TONIGHT_WORDS,
+    _WEEKDAY_WORDS,
+    WEEKDAYS,
+)
 from .scanning import _first, _Phrases, _Scan, _Token
 
 
@@ -25,7 +33,8 @@ def _build_day_phrases() -> dict[tuple[str, ...], _DayRef]:
             phrases[(*prefix, word)] = _DayRef("this", weekday)
         phrases[("next", word)] = _DayRef("next", weekday)
     phrases[("today",)] = _DayRef("offset", 0)
-    phrases[("tonight",)] = _DayRef("offset", 0, "evening")
+    for word in _TONIGHT_WORDS:
+        phrases[(word,)] = _DayRef("offset", 0, "evening")
     for part in _PARTS:
         phrases[("this", part)] = _DayRef("offset", 0, part)
     for word in _TOMORROW_WORDS:
@@ -228,3 +237,186 @@ def _resolve_day(ref: _DayRef, today: datetime.date) -> datetime.date | int:
     if ref.kind == "next":
         return today + datetime.timedelta(days=7 - today.weekday() + ref.value)
     return ref.value
+
+
+# --- Bounds: "after 4", "before noon", "between 2 and 5" --------------------------------------
+
+
+def _clock_pattern(name: str) -> str:
+    """Return a regex for one written clock time, its groups prefixed with ``name``."""
+    return (
+        rf"(?:(?P<{name}h>\d{{1,2}})(?::(?P<{name}m>[0-5]\d))?"
+        rf"(?:\s*(?P<{name}ap>[ap])\.?m?\b\.?)?(?!\s*[/:\d])|(?P<{name}n>noon|midday|midnight))"
+    )
+
+
+def _clock_from(match: re.Match[str], name: str) -> _Clock | None:
+    """Return the clock the groups of :func:`_clock_pattern` captured, if it can be a time."""
+    if match[f"{name}n"]:
+        return _Clock(0, twenty_four_hour=True) if match[f"{name}n"] == "midnight" else _Clock(12)
+    hour = match[f"{name}h"]
+    if hour is None:
+        return None
+    clock = _Clock(
+        int(hour),
+        int(match[f"{name}m"] or 0),
+        match[f"{name}ap"],
+        twenty_four_hour=hour.startswith("0") and not match[f"{name}ap"],
+    )
+    return clock if clock.resolve(None) is not None else None
+
+
+_START, _END = _clock_pattern("s"), _clock_pattern("e")
+# "between 2 and 5", "from 3 to 5", "2-5pm", "10 till noon". A bare dash range needs an am/pm
+# on its end ("10-11am"), as "2-5" alone could be a score or a count.
+_BETWEEN = re.compile(
+    rf"\b(?:between|btwn|from|anywhere from|sometime between)\s+{_START}\s*"
+    rf"(?:and|to|-|till|til|until|or)\s*{_END}"
+    rf"|(?<![\d:/]){_clock_pattern('b')}\s*(?:-|to|till|til|until)\s*{_clock_pattern('c')}"
+)
+# "after my class at 2", "after 4", "from 3 on", "3pm or later", "no earlier than 10".
+_AFTER = re.compile(
+    r"\b(?:after|from|later than|no earlier than|starting(?: at| from)?|not before|past)\s+"
+    r"(?:(?:my|the|a|his|her|class|classes|work|school|lab|practice|shift|job|lecture|it|that"
+    r"|ends?|ending|gets|get|out|is|over|done|finishes|which)\s+){0,4}?"
+    rf"(?:(?:at|@)\s*)?{_START}{_QUANTITY_AHEAD}"
+    r"|" + _START.replace("?P<s", "?P<t") + r"\s*(?:or later|onwards?|and later|or after|\+)(?!\w)"
+)
+# "before noon", "by 3", "until 5", "no later than 4", "done by 6", "4pm or earlier".
+_BEFORE = re.compile(
+    r"\b(?:before|by|until|till|til|no later than|earlier than|not after|done by|out by"
+    rf"|finished by|ending by)\s+(?:(?:at|@)\s*)?{_END}{_QUANTITY_AHEAD}"
+    r"|" + _END.replace("?P<e", "?P<f") + r"\s*(?:or earlier|or before|at the latest)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    earliest: list[tuple[int, _Clock]]
+    latest: list[tuple[int, _Clock]]
+
+
+def _take_bounds(scan: _Scan) -> _Bounds:
+    """Take the time bounds of a message, before its point times are read.
+
+    A range's start takes its end's am/pm when that keeps it before the end ("10-11am" starts
+    at 10 AM, "11-1pm" at 11 AM); a bare hour otherwise follows the usual rules ("between 2 and
+    5" is 2 PM to 5 PM).
+    """
+    earliest: list[tuple[int, _Clock]] = []
+    latest: list[tuple[int, _Clock]] = []
+
+    def between(match: re.Match[str]) -> bool | None:
+        bare = match["bh"] is not None or match["bn"] is not None
+        start, end = (
+            _clock_from(match, "b" if bare else "s"),
+            _clock_from(match, "c" if bare else "e"),
+        )
+        if start is None or end is None:
+            return None
+        if bare and not match["cap"] and not match["cn"]:
+            return None  # "2-5" without am/pm
+        if start.meridiem is None and end.meridiem is not None and not start.twenty_four_hour:
+            meridiem = end.meridiem
+            if start.hour % 12 > end.hour % 12:
+                meridiem = "a" if meridiem == "p" else "p"
+            start = _Clock(start.hour, start.minute, meridiem)
+        earliest.append((match.start(), start))
+        latest.append((match.start(), end))
+        return True
+
+    def after(match: re.Match[str]) -> bool | None:
+        clock = _clock_from(match, "s" if match["sh"] or match["sn"] else "t")
+        if clock is None:
+            return None
+        earliest.append((match.start(), clock))
+        return True
+
+    def before(match: re.Match[str]) -> bool | None:
+        clock = _clock_from(match, "e" if match["eh"] or match["en"] else "f")
+        if clock is None:
+            return None
+        latest.append((match.start(), clock))
+        return True
+
+    scan.take(_BETWEEN, between)
+    scan.take(_AFTER, after)
+    scan.take(_BEFORE, before)
+    return _Bounds(earliest, latest)
+
+
+# --- Due dates, weeks, several days ------------------------------------------------------------
+
+_DAY_WORD = "|".join(
+    sorted([*_WEEKDAY_WORDS, "today", *_TONIGHT_WORDS, *_TOMORROW_WORDS], key=len, reverse=True)
+)
+# "hw due friday", "my exam is on thursday": the day something is due is not a day to meet.
+_DUE_DAY = re.compile(
+    r"\b(?:due|deadline|exam|test|quiz|midterm|final|essay is due|turn it in)\b"
+    rf"(?:\s+(?:is|on|by|this|next|before|until|at|the|tho|though|its|it)\b)*\s+(?:{_DAY_WORD})\b"
+    r"|\b(?:due|deadline)\s+(?:on\s+|by\s+)?\d{1,2}/\d{1,2}\b"
+)
+
+
+def _take_due_days(scan: _Scan) -> None:
+    """Blank out days that name a deadline rather than a wish ("java hw due friday")."""
+    scan.take(_DUE_DAY, lambda match: True)
+
+
+_WEEK_PHRASES = _Phrases(
+    {
+        **dict.fromkeys((("this", "week"), ("this", "wk"), ("later", "this", "week")), "this"),
+        **dict.fromkeys((("next", "week"), ("next", "wk"), ("the", "week", "after")), "next"),
+        **dict.fromkeys((("this", "weekend"), ("the", "weekend"), ("weekend",)), "this weekend"),
+        ("next", "weekend"): "next weekend",
+        **dict.fromkeys((("weekdays",), ("any", "weekday"), ("a", "weekday")), "weekdays"),
+    }
+)
+
+
+def _take_weeks(tokens: list[_Token]) -> tuple[str | None, tuple[int, ...]]:
+    """Return (week, weekdays) for "this week", "next week", "this weekend", "weekdays"."""
+    week: str | None = None
+    days: list[int] = []
+    for _, found in sorted(_WEEK_PHRASES.take(tokens), key=lambda item: item[0]):
+        if found == "weekdays":
+            days += [0, 1, 2, 3, 4]
+            continue
+        when, _, weekend = found.partition(" ")
+        week = week or when
+        if weekend:
+            days += [5, 6]
+    return week, tuple(dict.fromkeys(days))
+
+
+def _all_days(
+    refs: list[tuple[int, _DayRef]],
+    dates: list[tuple[int, datetime.date]],
+    today: datetime.date,
+) -> tuple[tuple[str, ...], tuple[datetime.date, ...]]:
+    """Return every weekday and every date mentioned, each in the order mentioned."""
+    resolved = sorted(
+        [(position, _resolve_day(ref, today)) for position, ref in refs] + list(dates),
+        key=lambda item: item[0],
+    )
+    days = [
+        WEEKDAYS[v.weekday()] if isinstance(v, datetime.date) else WEEKDAYS[v] for _, v in resolved
+    ]
+    on_dates = [value for _, value in resolved if isinstance(value, datetime.date)]
+    return tuple(dict.fromkeys(days)), tuple(dict.fromkeys(on_dates))
+
+
+# --- Soonest, any day -----------------------------------------------------------------------
+
+_SOONEST = re.compile(
+    r"\b(?:right now|rn|asap|a s a p|as soon as (?:possible|you can|i can|poss)|soonest"
+    r"|earliest (?:you have|you got|available|possible|opening|time|slot|session|appointment"
+    r"|thing|i can)|next available|first available|next open(?:ing)?|first open(?:ing)?"
+    r"|right away|immediately|now if possible|soon as possible|whoever is free first"
+    r"|as early as possible)\b"
+)
+_ANY_DAY = re.compile(
+    r"\b(?:any ?days?|any ?time|whenever|whatever day|whichever day|dont care when"
+    r"|doesnt matter when|any day of the week|im flexible|i am flexible|flexible"
+    r"|any (?:morning|afternoon|evening|night)s?|any weekday|no preference)\b"
+)
