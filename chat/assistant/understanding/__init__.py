@@ -99,6 +99,23 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .acts import (
+    Accept,
+    Act,
+    Ask,
+    Command,
+    CommandKind,
+    Correct,
+    Decline,
+    Manage,
+    ManageKind,
+    Pick,
+    Refine,
+    RefineKind,
+    Search,
+    Topic,
+    find_acts,
+)
 from .intents import Intent, _decide_intent, _yes_no
 from .lexicon import _PART_PHRASES, DEFAULT_DEPARTMENTS, WEEKDAYS
 from .reading import Request, _read
@@ -108,6 +125,20 @@ from .times import _take_bare_hour, _take_clocks, _take_dates, _time_of
 
 __all__ = [
     "DEFAULT_DEPARTMENTS",
+    "Accept",
+    "Act",
+    "Ask",
+    "Command",
+    "CommandKind",
+    "Correct",
+    "Decline",
+    "Manage",
+    "ManageKind",
+    "Pick",
+    "Refine",
+    "RefineKind",
+    "Search",
+    "Topic",
     "READ_LIMIT",
     "WEEKDAYS",
     "Intent",
@@ -125,13 +156,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Understanding:
-    """What one message means: the intent, the criteria, and any number or tutor picked."""
+    """What one message means: its acts, the search criteria, and the older single intent.
+
+    ``acts`` are in the order the dialogue policy should consider them, most specific first
+    (see :mod:`.acts`); ``intent``, ``number`` and ``tutor_id`` are the older reading, kept
+    for callers that have not moved to acts.
+    """
 
     intent: Intent
     request: Request
     number: int | None = None
     tutor_id: int | None = None
     text: str = ""
+    acts: tuple[Act, ...] = ()
 
     def search_criteria(self) -> dict[str, object]:
         """Return the request in the shape of the session's ``lastSearchCriteria``."""
@@ -156,6 +193,7 @@ def understand(text: str, *, vocabulary: Vocabulary, today: datetime.date) -> Un
         number=reading.number,
         tutor_id=reading.tutor_id,
         text=text,
+        acts=find_acts(text[:READ_LIMIT], scan.text, scan.words, reading),
     )
 
 

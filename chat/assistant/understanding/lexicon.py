@@ -136,7 +136,10 @@ _YES_PHRASES = (
     "|alright|all right|fine|sounds good|sounds great|sounds perfect|that works|works for me"
     "|please do|do it|go ahead|go for it|book it|lets do it|lets do that|correct|right"
     "|thats right|thats correct|exactly|perfect|great|definitely|absolutely|of course"
-    "|certainly|affirmative|confirm|confirmed|i do|i think so|why not"
+    "|certainly|affirmative|confirm|confirmed|i do|i think so|why not|thats fine|thats good"
+    "|looks good|looks great|looks fine|cool|cool cool|bet|deal|same|the same|same details"
+    "|same as before|same info|works|that one works|sounds fine|fine by me|good|all good"
+    "|im in|lets go|sure why not|ok sure|yes yes yes|uh huh|mhm|yas|ye|yeh"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"
@@ -145,7 +148,7 @@ _NO_PHRASES = (
 )
 _YES_NO_FILLER = (
     "please|pls|plz|thanks|thank you|thank u|thx|ty|so much|very much|oh|um|uh|hmm|well"
-    "|really|actually|i think|then|for now|lol|haha"
+    "|really|actually|i think|then|for now|lol|haha|now|ah|oh ok|so|great|cool|awesome|nice"
 )
 
 

@@ -170,6 +170,10 @@ class _Reading:
 def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     """Run the readers in order over the message and assemble what they found."""
     scan.take(_GOOD_PART_GREETING, lambda match: True)
+    # A message with an email address is contact details: a name in it is the student's own,
+    # not a tutor's ("Sam Lee sam.lee@gmail.com"). So is the name after "my name is".
+    gives_contact = bool(scan.take(_EMAIL, lambda match: True))
+    scan.take(_OWN_NAME, lambda match: True)
     _take_due_days(scan)
     soonest = bool(scan.take(_SOONEST, lambda match: True))
     any_day = bool(scan.take(_ANY_DAY, lambda match: True))
@@ -208,6 +212,8 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     number = _first(numbers)
     if number is None:
         number = _whole_message_number(scan.words)
+    if gives_contact:
+        tutors = []
     tutor_ids = tuple(dict.fromkeys(i for _, ids in tutors for i in ids))
     context = subjects or courses or day or part or found_modes or tutor_ids or unknown
     if not clocks and context:
@@ -235,10 +241,16 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
 
 
 _UNKNOWN_SUBJECTS = _Phrases(_COLLEGE_SUBJECTS)
+# The lookbehind and the bounds keep a 4,000-letter word from being rescanned at each letter.
+_EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+")
+_OWN_NAME = re.compile(
+    r"\b(?:my name is|my names|name is|name should be|call me|i go by)"
+    r"(?:\s+(?!and\b|but\b|i\b|im\b|email\b|my\b)[a-z][a-z-]*){1,4}"
+)
 _NEGATED = re.compile(r"(?:\bnot|\bno|\binstead of|\brather than|\bnot for)\s+$")
 
 
 def _without_negated(found: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
     """Drop subjects written after "not" ("java not python") while another one is left."""
-    kept = [(p, s) for p, s in found if not _NEGATED.search(text[:p])]
+    kept = [(p, s) for p, s in found if not _NEGATED.search(text[max(0, p - 16) : p])]
     return kept if kept else found

@@ -369,7 +369,7 @@ _WEEK_PHRASES = _Phrases(
         **dict.fromkeys((("next", "week"), ("next", "wk"), ("the", "week", "after")), "next"),
         **dict.fromkeys((("this", "weekend"), ("the", "weekend"), ("weekend",)), "this weekend"),
         ("next", "weekend"): "next weekend",
-        **dict.fromkeys((("weekdays",), ("any", "weekday"), ("a", "weekday")), "weekdays"),
+        **dict.fromkeys((("weekdays",), ("weekday",)), "weekdays"),
     }
 )
 
@@ -409,7 +409,7 @@ def _all_days(
 # --- Soonest, any day -----------------------------------------------------------------------
 
 _SOONEST = re.compile(
-    r"\b(?:right now|rn|asap|a s a p|as soon as (?:possible|you can|i can|poss)|soonest"
+    r"\b(?:right now|asap|a s a p|as soon as (?:possible|you can|i can|poss)|soonest"
     r"|earliest (?:you have|you got|available|possible|opening|time|slot|session|appointment"
     r"|thing|i can)|next available|first available|next open(?:ing)?|first open(?:ing)?"
     r"|right away|immediately|now if possible|soon as possible|whoever is free first"
@@ -417,6 +417,7 @@ _SOONEST = re.compile(
 )
 _ANY_DAY = re.compile(
     r"\b(?:any ?days?|any ?time|whenever|whatever day|whichever day|dont care when"
-    r"|doesnt matter when|any day of the week|im flexible|i am flexible|flexible"
-    r"|any (?:morning|afternoon|evening|night)s?|any weekday|no preference)\b"
+    r"|doesnt matter when|any day of the week|im flexible|i am flexible|flexible|no preference"
+    # "any evening", "any weekday": the day is open, the part of the day or week is still read.
+    r"|any(?= (?:morning|afternoon|evening|night|weekday)s?\b))\b"
 )
