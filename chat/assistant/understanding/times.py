@@ -276,7 +276,7 @@ _BETWEEN = re.compile(
 )
 # "after my class at 2", "after 4", "from 3 on", "3pm or later", "no earlier than 10".
 _AFTER = re.compile(
-    r"\b(?:after|from|later than|no earlier than|starting(?: at| from)?|not before|past)\s+"
+    r"\b(?:after|from|(?<!no )later than|no earlier than|starting(?: at| from)?|not before|past)\s+"
     r"(?:(?:my|the|a|his|her|class|classes|work|school|lab|practice|shift|job|lecture|it|that"
     r"|ends?|ending|gets|get|out|is|over|done|finishes|which)\s+){0,4}?"
     rf"(?:(?:at|@)\s*)?{_START}{_QUANTITY_AHEAD}"
@@ -284,7 +284,7 @@ _AFTER = re.compile(
 )
 # "before noon", "by 3", "until 5", "no later than 4", "done by 6", "4pm or earlier".
 _BEFORE = re.compile(
-    r"\b(?:before|by|until|till|til|no later than|earlier than|not after|done by|out by"
+    r"\b(?:before|by|until|till|til|no later than|(?<!no )earlier than|not after|done by|out by"
     rf"|finished by|ending by)\s+(?:(?:at|@)\s*)?{_END}{_QUANTITY_AHEAD}"
     r"|" + _END.replace("?P<e", "?P<f") + r"\s*(?:or earlier|or before|at the latest)\b"
 )
