@@ -292,7 +292,8 @@ _MODE_Q = _find(
 )
 _WANTS = _find(r"\b(?:can i|could i|can we|could we|instead|rather|prefer|i want|id like|switch)\b")
 _LOCATION = _find(
-    r"\bwhere\b|\bwhat room\b|\bwhich room\b|\baddress\b|\bdirections\b|\bhow do i get there\b"
+    r"\bwhere\b|\bwheres\b|\bwhat room\b|\bwhich room\b|\baddress\b|\bdirections\b"
+    r"|\bhow do i get there\b"
     r"|\bwhat building\b|\bwhich building\b|\blocation\b|\blocated\b"
 )
 _HOURS = _find(
@@ -319,7 +320,7 @@ _LATER = _find(r"\blater\b")
 _NOT_LATER = _find(
     r"\b(?:do (?:it|this|that)|come back|try again|check back|talk|see (?:you|ya)|catch (?:you|ya)"
     r"|maybe|ill (?:do|book|try|check)|deal with it|again|book|figure it out|text|ttyl|until)"
-    r"(?:\s+\w+){0,2}\s+later\b|\blater than\b|\bsee you later\b|^later$"
+    r"(?:\s+\w+){0,2}\s+later\b|\blater than\b|\bsee you later\b"
 )
 _EARLIER = _find(r"\b(?:earlier|sooner)\b")
 _NOT_EARLIER = _find(r"\bearlier than\b|\bearlier today\b|\bas i said earlier\b")
@@ -405,6 +406,11 @@ def find_acts(
     """Return the acts of a message in the order described in the module docstring."""
     if not words:
         return ()
+    # A long message's move (a yes, a question, a correction) is in its first or last words;
+    # its search terms are read from the whole of it. This keeps a 4,000-character message
+    # as quick to read as a short one.
+    if len(words) > 2 * _MOVE_WORDS:
+        words = words[:_MOVE_WORDS] + words[-_MOVE_WORDS:]
     joined = " ".join(words)
     request = reading.request
     names_thing = bool(
@@ -419,14 +425,16 @@ def find_acts(
         acts += [Manage(ManageKind.CANCEL), Command(CommandKind.STOP)]
 
     acts += _corrections(text, normalised, joined, request)
-    managing = bool(acts) and isinstance(acts[0], Manage)
+    manages = []
+    if _RESCHEDULE.search(joined):
+        manages.append(Manage(ManageKind.RESCHEDULE))
+    if _ANOTHER.search(joined):
+        manages.append(Manage(ManageKind.ANOTHER))
+    # "cancel my appointment" and "change my appointment" are not asking what was booked.
+    managing = bool(manages) or any(isinstance(act, Manage) for act in acts)
     asks = _questions(joined, request, names_thing)
     acts += [a for a in asks if not (managing and a == Ask(Topic.MY_BOOKINGS))]
-
-    if _RESCHEDULE.search(joined):
-        acts.append(Manage(ManageKind.RESCHEDULE))
-    if _ANOTHER.search(joined):
-        acts.append(Manage(ManageKind.ANOTHER))
+    acts += manages
     if _START_OVER.search(joined):
         acts.append(Command(CommandKind.START_OVER))
 
@@ -440,13 +448,14 @@ def find_acts(
     if answer is True or (answer is None and not searching and _ACCEPT_EXTRA.search(joined)):
         acts.append(Accept())
     skip = tuple(w for w in words if w not in ("please", "pls", "thanks", "ok", "okay"))
-    if answer is False or (_DECLINE.search(joined) and not any(_is_answer(a) for a in acts)):
-        if skip not in _SKIP_WHOLE:
-            acts.append(Decline())
-
+    declines = answer is False or (_DECLINE.search(joined) and not any(map(_is_answer, acts)))
+    if declines and skip not in _SKIP_WHOLE and not searching:
+        acts.append(Decline())
     if searching:
         same_tutor = not request.tutor_ids and bool(_PRONOUN_TUTOR.search(joined))
         acts.append(Search(request, same_tutor=same_tutor))
+        if declines:
+            acts.append(Decline())  # "no, tuesday": the new search comes first
     if not searching and (skip in _SKIP_WHOLE or _SKIP.search(joined)):
         acts.append(Command(CommandKind.SKIP))
         if skip in _SKIP_WHOLE and ("none" in skip or "nothing" in skip):
@@ -464,6 +473,9 @@ def find_acts(
     if _GREETING.match(joined):
         acts.append(Command(CommandKind.GREETING))
     return tuple(dict.fromkeys(acts))
+
+
+_MOVE_WORDS = 60
 
 
 def _is_answer(act: Act) -> bool:
