@@ -82,6 +82,8 @@ def kinds(text: str) -> list[type]:
         "alright",
         "go ahead",
         "yess",
+        "sure why not",
+        "yeah thats fine",
     ],
 )
 def test_plain_acceptance_is_accept(text):

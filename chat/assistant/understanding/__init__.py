@@ -4,47 +4,65 @@ Pure and deterministic: no database, no network, no clock of its own (the caller
 ``today``) and no Django models. The roster comes in as data (:class:`Vocabulary`), so the
 caller decides how to load it and may cache it; the index built from it is cached here.
 
+A message is read into an :class:`Understanding`: its dialogue ``acts`` (what it does in the
+conversation, see :mod:`.acts`), its search ``request`` (:class:`Request`), and the older
+single ``intent`` kept for callers that have not moved to acts.
+
+The package, by concern: ``scanning`` (normalising, tokens, taken spans, phrase tables),
+``lexicon`` (word lists), ``times`` (days, dates, clock times, bounds, parts of day, weeks),
+``roster`` (subject, course and tutor index), ``reading`` (the readers in order, the
+request), ``acts`` (the dialogue acts) and ``intents`` (the older intent, yes and no).
+
 Reading a message
 =================
 
 The text is normalised first: Unicode compatibility forms folded (full-width letters,
 ligatures), accents, invisible characters and apostrophes dropped ("can't" reads "cant"),
 curly quotes straightened, lower-cased, a thumbs-up read as "yes" and a thumbs-down as "no".
-Only the first :data:`READ_LIMIT` characters are read, which bounds the cost of hostile input;
-the original text is kept untouched in :attr:`Understanding.text`.
+The first :data:`READ_LIMIT` (4,000) characters are read, which bounds the cost of hostile
+input and still reads a long message to its end; the original text is kept untouched in
+:attr:`Understanding.text`.
 
 Readers then run in this order, and each one *takes* what it understood so no later reader
 sees it again (that is how "CS 110A" never becomes the time 11:00, or "12/7" the time 12:00):
 
 1. "good morning/afternoon/evening/day" at the very start is a greeting, not a part of day.
-2. Course codes, for known departments only (:data:`DEFAULT_DEPARTMENTS` plus those in the
-   roster), with or without space or hyphen: "CS 110A", "cs110a", "cs-110a". A known code adds
-   its subject. So "at 10" or "mon 10" is never a course.
-3. Dates, read as the next such date on or after ``today`` unless a year is given: "12/7"
+   Email addresses and the name after "my name is" are taken too: they are the student's
+   own, so "Sam Lee sam.lee@gmail.com" names no tutor Sam.
+2. Due dates: "hw due friday", "exam is on thursday" name a deadline, not a day to meet.
+3. "asap", "right now", "soonest", "earliest you have", "next available" ask for the
+   soonest time; "any day", "whenever", "any time is fine", "any evening" leave the day open.
+4. Course codes, for known departments only (:data:`DEFAULT_DEPARTMENTS` plus those in the
+   roster), with or without space or hyphen, numbers of 1-4 digits and a letter: "CS 110A",
+   "cs110a", "cs-110a", "CHEM 1010". A known code adds its subject; with a roster that lists
+   courses, a code it lacks ("CS 999") is a subject the center does not teach.
+5. Dates, read as the next such date on or after ``today`` unless a year is given: "12/7"
    (US month/day), "Dec 7", "December 7th", "7 Dec", "the 7th of December", "on the 7th".
-4. Clock times: "10:30", "3:30 pm", "10am", "10 a.m.", "10a", "noon", "3 o'clock", "10ish",
-   the start of a range ("10-11am" is 10:00, "11-1pm" is 11:00), and a number after "at",
-   "around", "about", "by", "after", "before", "from", "between", "@" or "~" ("after 4" is
-   simply 16:00). An impossible time ("9:75", "13pm") gives no time at all.
-5. Choices by number: "#2", "option 2", "number 2", "pick 3", "I'll take 2".
-6. Then word by word: subjects by exact roster name or alias (also run together or split:
-   "java script", "python 3", "c plus plus"); tutors by full name, or by first or last name
-   when that names one tutor; a name that is also a common word ("Will", "Park") counts only
-   after "with" or "tutor" or alone. Days: weekdays and abbreviations ("tues", "thurs"),
-   plurals ("mondays"), "today", "tonight", "tomorrow", "this Friday", "next Monday". Parts
-   of the day: "morning", "afternoon", "evening", "night"/"tonight" (evening), "after
-   school" (afternoon), "after work" (evening). Mode: "online", "zoom", "remote", "virtual"
-   mean online; "on campus", "campus", "in person", "face to face" mean on campus.
-   Ordinals "the second one", "I'll take the first"; "number two", "option three".
-7. Typos: a leftover word of five or more letters, beginning with the same letter as a
-   subject word or weekday of six or more letters and at most one edit away from it (two
-   from one of nine or more letters; a swap of neighbours is one edit): "pyhton", "javscript",
-   "assmbly", "thrusday". Short words never match by typo, so "is", "at", "me" or "c" become
-   a subject only if the roster lists them exactly as an alias.
-8. Course numbers alone ("111B", "270") when exactly one roster course has that number.
-9. A bare number as a time: only when the message also names something to search for (a
-   subject, course, day, date, part of day, mode or tutor) and the number is not followed by
-   a quantity word ("2 hours"). A message that is only a number is a choice, not a time.
+6. Time bounds: "after 4" (earliest 16:00), "from 3 on", "3pm or later", "after my class at
+   2"; "before noon", "by 3", "until 5", "no later than 4" (latest: the session ends by
+   then); "between 2 and 5", "from 3 to 5", "10-11am" (both).
+7. Clock times (the point time): "10:30", "3:30 pm", "10am", "noon", "3 o'clock", "10ish",
+   and a number after "at", "around", "about" or "@". An impossible time ("9:75", "13pm")
+   gives no time at all.
+8. Choices by number: "#2", "option 2", "number 2", "pick 3", "I'll take 2".
+9. Then word by word: subjects by exact roster name or alias (also run together or split:
+   "java script", "python 3"); tutors by full name, by first or last name (a name two tutors
+   share names both), by a name that is also a word ("Will", "Grace") only next to "with",
+   "is ... free", "had", "then" and the like, and by a close misspelling ("Prya", "marcos",
+   rapidfuzz); weeks ("this week", "next week", "this weekend", "weekdays"); days (weekdays
+   and abbreviations, plurals, "today", "tonight", "tomorrow", "this Friday", "next Monday");
+   parts of the day ("morning", "afternoon", "evening"; "night", "nite", "tonight", "after
+   work" are evening); mode ("online", "zoom", "remote"; "on campus", "in person");
+   ordinals ("the second one"); subjects the roster lacks, from a lexicon of common college
+   subjects ("chemistry", "english essay" -> "English").
+10. Typos: a leftover word of five or more letters, beginning with the same letter as a
+    subject word or weekday of six or more letters and at most one edit away from it (two
+    from one of nine or more letters; a swap of neighbours is one edit): "pyhton",
+    "javscript", "thrusday".
+11. Course numbers alone ("111B", "270") when exactly one roster course has that number.
+12. A bare number as a time: only when the message also names something to search for and
+    the number is not followed by a quantity word ("2 hours"). A message that is only a
+    number is a choice, not a time.
 
 Rules
 -----
@@ -55,35 +73,28 @@ Rules
 - "this Friday" is the first Friday on or after today; "next Friday" is the Friday of next
   calendar week (weeks start on Monday). On Wednesday 2 December 2026: this Friday is
   4 December, next Friday 11 December, next Monday 7 December, next Wednesday 9 December.
-  "today", "tonight", "tomorrow", "this Friday", "next Monday" and dates set both ``day`` and
-  ``on_date``; a weekday alone ("Monday", "mondays") sets only ``day``.
-- The first day, date, time and part of the day mentioned win, except that an explicit date
-  wins over a weekday name ("Monday Dec 8" is Tuesday 8 December).
-- Subjects are listed in the order mentioned, without duplicates.
+- ``days`` and ``dates`` hold every day and date mentioned ("wednesday or thursday");
+  ``day`` and ``on_date`` the first, an explicit date winning over a weekday name ("Monday
+  Dec 8" is Tuesday 8 December). A weekday alone ("Monday") gives no date.
+- ``time`` is a point time only; bounds go to ``earliest`` and ``latest``.
+- Subjects are listed in the order mentioned, without duplicates; a subject written after
+  "not" or "instead of" is dropped while another remains ("java not python" is Java).
 - Both modes mentioned ("online or in person") means either: ``mode`` is None.
-- Negation is not understood: "not python" still names Python.
 
-Intent precedence
------------------
+Intent precedence (the older reading)
+-------------------------------------
 
 The first rule that fits decides:
 
 1. Nothing readable: UNKNOWN.
-2. DONT_CANCEL: a negation a few words before a cancel verb: "don't cancel", "I do not want
-   to cancel my booking", "no need to cancel". Never a cancellation of any kind.
-   CANCEL_BOOKING: "cancel", "call off", "delete" or "remove" within a few words before
-   "booking", "appointment", "session" or "reservation", or "can't make" one of those. So
-   "cancel my booking" is not a mere CANCEL. ("drop" is not a cancel verb: "drop-in session".)
-3. START_OVER: "start over", "restart", "reset", "begin again", "new search". The request is
-   still filled in ("start over with java"), so the caller may search straight away.
-4. OTHER_TUTORS: "other tutors", "who else", "anyone else", "other options", "a different
-   tutor", "show me more". The request is filled in too ("who else teaches Python?").
-5. CHOOSE: a number, a tutor named, or a picking phrase ("the ... one", "take", "pick",
-   "choose", "go with") together with a day, time, part of day or mode ("the 10:30 one"), and
-   no subject or course named (a subject means a new search). Any day or time found is in the
-   request, for the caller to match against the slots on offer. "Monday at 10" on its own
-   is a SEARCH; a caller that is offering slots may treat it as a pick.
-6. SEARCH: the request has any search term. So "no, tuesday" and "never mind, java" search.
+2. DONT_CANCEL: a negation a few words before a cancel verb. CANCEL_BOOKING: "cancel",
+   "call off", "delete" or "remove" before "booking", "appointment", "session" or
+   "reservation", or "can't make" one of those.
+3. START_OVER: "start over", "restart", "reset", "begin again", "new search".
+4. OTHER_TUTORS: "other tutors", "who else", "anyone else", "other options", "show me more".
+5. CHOOSE: a number, a single tutor named, or a picking phrase ("the ... one", "take") with a
+   day, time, part of day or mode, and no subject or course named.
+6. SEARCH: the request has any search term.
 7. CANCEL: "cancel", "stop", "never mind", "forget it", "quit".
 8. BACK: "back", "go back", "previous", "undo".
 9. YES / NO: as :func:`parse_yes_no`, so "no thanks" is NO rather than THANKS.

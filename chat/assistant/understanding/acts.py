@@ -247,7 +247,7 @@ _LIST_WORDS = _find(
 )
 
 _WHY = _find(
-    r"\bwhy\b|\bwhat (?:is|s|do you need|does it need) (?:\w+\s+){0,4}?for\b"
+    r"\bwhy\b(?! not\b)|\bwhat (?:is|s|do you need|does it need) (?:\w+\s+){0,4}?for\b"
     r"|\bwhat does (?:that|this|it) mean\b|\bwhat do you mean\b|\bwhat is that\b"
     r"|\bwhats that (?:for|mean)\b|\bdo i (?:have|need) to (?:give|put|answer|say|share)\b"
     r"|\bis (?:it|that|this) (?:required|optional|necessary|mandatory)\b"
