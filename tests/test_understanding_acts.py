@@ -83,6 +83,10 @@ def kinds(text: str) -> list[type]:
         "go ahead",
         "yess",
         "sure why not",
+        "yes that one",
+        "ya",
+        "k",
+        "ok sounds good",
         "yeah thats fine",
     ],
 )
@@ -218,10 +222,26 @@ def test_a_search_with_no_time_or_with_a_subject_is_not_a_pick(text):
         ("asap", RefineKind.SOONEST),
         ("soonest", RefineKind.SOONEST),
         ("whats the earliest you have", RefineKind.SOONEST),
+        ("other times?", RefineKind.OTHER_TIME),
+        ("do you have other times", RefineKind.OTHER_TIME),
+        ("a different time", RefineKind.OTHER_TIME),
+        ("someone different", RefineKind.SOMEONE_ELSE),
+        ("not maya", RefineKind.SOMEONE_ELSE),
+        ("i dont want maya", RefineKind.SOMEONE_ELSE),
     ],
 )
 def test_refinements(text, kind):
     assert first_act(text) == Refine(kind)
+
+
+def test_a_tutor_declined_is_not_searched_for():
+    assert not any(isinstance(act, Search) for act in acts_of("not maya"))
+
+
+def test_a_tutor_declined_for_another_searches_the_other():
+    acts = acts_of("not maya, hana")
+    assert acts[0] == Refine(RefineKind.SOMEONE_ELSE)
+    assert acts[1].request.tutor_ids == (HANA,)
 
 
 def test_next_week_also_searches_with_the_week():
@@ -351,6 +371,11 @@ def test_booking_with_a_named_tutor_is_a_search_not_a_question(text):
         ("wait what time did i pick again?", Topic.MY_BOOKINGS),
         ("what can you do", Topic.HELP),
         ("how does this work", Topic.HELP),
+        ("open on weekends?", Topic.HOURS),
+        ("what can i get tutoring in", Topic.SUBJECTS),
+        ("where r u located", Topic.LOCATION),
+        ("show my bookings", Topic.MY_BOOKINGS),
+        ("what time is my appointment", Topic.MY_BOOKINGS),
     ],
 )
 def test_everyday_questions(text, topic):
@@ -374,6 +399,9 @@ def test_everyday_questions(text, topic):
         ("why?", None),
         ("what is that for", None),
         ("is it required", None),
+        ("whats the student id for", "student-id"),
+        ("is the student id required", "student-id"),
+        ("do i have to give my student id", "student-id"),
     ],
 )
 def test_why_a_step_asks_what_it_asks(text, step):
@@ -403,6 +431,11 @@ def test_why_a_step_asks_what_it_asks(text, step):
         ("change the time to 6:30", "time", "6:30"),
         ("actually can we do 6:30 instead", "time", "6:30"),
         ("make it thursday", "day", "Thursday"),
+        ("can you change the time to 7", "time", "7"),
+        ("make it 6:30", "time", "6:30"),
+        ("change my name to Ana Lopez", "student_name", "Ana Lopez"),
+        ("name is actually Ana Lopez", "student_name", "Ana Lopez"),
+        ("oops wrong email its ana@gmail.com", "student_email", "ana@gmail.com"),
     ],
 )
 def test_corrections_name_the_field(text, field, value):
@@ -415,7 +448,14 @@ def test_several_fields_at_once_are_each_read():
 
 
 @pytest.mark.parametrize(
-    "text", ["alex.rivera@gmail.com", "Jamie Chen jamie.chen@gmail.com", "W5550123"]
+    "text",
+    [
+        "alex.rivera@gmail.com",
+        "Jamie Chen jamie.chen@gmail.com",
+        "W5550123",
+        "i cant make it tomorrow",
+        "can i do the 6:30 one",
+    ],
 )
 def test_a_plain_form_answer_is_not_a_correction(text):
     assert Correct not in kinds(text)
@@ -448,6 +488,10 @@ def test_a_time_change_mid_form_is_also_a_pick():
         ("can i reschedule to tuesday", ManageKind.RESCHEDULE),
         ("something came up, can we push it to next week same time", ManageKind.RESCHEDULE),
         ("change my appointment", ManageKind.RESCHEDULE),
+        ("can i change the time of my appointment", ManageKind.RESCHEDULE),
+        ("move my session to friday", ManageKind.RESCHEDULE),
+        ("i cant make it", ManageKind.CANCEL),
+        ("delete my appointment", ManageKind.CANCEL),
         ("book another one", ManageKind.ANOTHER),
         ("book another one for friday", ManageKind.ANOTHER),
         ("another session", ManageKind.ANOTHER),
@@ -509,6 +553,8 @@ def test_keeping_a_booking_is_never_cancelling_it():
         ("idk", CommandKind.SKIP),
         ("n/a", CommandKind.SKIP),
         ("no id", CommandKind.SKIP),
+        ("no student id", CommandKind.SKIP),
+        ("i dont have a student id", CommandKind.SKIP),
     ],
 )
 def test_commands(text, kind):

@@ -76,6 +76,9 @@ def test_a_bare_dash_range_without_am_or_pm_is_not_a_window():
         ("chem this weekend", ("Saturday", "Sunday")),
         ("python weekdays after 5", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")),
         ("spanish any weekday", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")),
+        ("sql mon-wed", ("Monday", "Tuesday", "Wednesday")),
+        ("sql monday through thursday", ("Monday", "Tuesday", "Wednesday", "Thursday")),
+        ("sql fri to sun", ("Friday", "Saturday", "Sunday")),
     ],
 )
 def test_every_day_mentioned_is_a_wish(text, days):

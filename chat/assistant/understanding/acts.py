@@ -73,6 +73,7 @@ class RefineKind(StrEnum):
     ON_CAMPUS = "on_campus"
     SOMEONE_ELSE = "someone_else"
     SOONEST = "soonest"
+    OTHER_TIME = "other_time"  # "other times?", "a different time": any other time on offer
 
 
 @dataclass(frozen=True)
@@ -176,11 +177,13 @@ _CORRECTION = _find(
     r"|instead|fix|correction|not)\b"
 )
 _NAME_IS = re.compile(
-    r"\b(?:my name is|my names|my name s|name is|name should be|call me|i go by|spell(?:ed)? it)"
+    r"\b(?:my name is|my names|my name s|name is|name should be|call me|i go by|spell(?:ed)? it"
+    r"|change my name to|my name to)"
     r"\s+([A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,3})",
     re.IGNORECASE,
 )
 _NAME_STOP = frozenset("not and but my i email is its it please pls thanks from at".split())
+_NAME_FILLER = frozenset("actually really just now".split())
 _ID_IS = _find(
     r"\b(?:student id|student number|id number|w number|my id|id)\s*(?:is|should be|=)\s+"
     r"([a-z]?\d[a-z0-9]{3,})\b"
@@ -189,12 +192,16 @@ _CLASSES_ARE = re.compile(
     r"\bmy (?:class|classes|course|courses) (?:is|are|should be)\s+(.+?)\s*[.!?]*$", re.IGNORECASE
 )
 _CHANGE_TIME = _find(
-    r"\b(?:change|switch|move|make it|make that|can we do|could we do|how about|can i do"
-    r"|could i do|instead|actually|rather)\b"
+    r"\b(?:change|switch|move|(?<!cant )(?<!cannot )make it|make that|instead|actually|rather)\b"
 )
 _CLOCK_TEXT = _find(
     r"(?<![\d:/])(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\b\.?)?|\d{1,2}\s*[ap]\.?m\b\.?|noon|midday"
     r"|\d{1,2}(?![\d:/]))"
+)
+# "change the time to 7", "make it 6:30": the clock is a time even without other search words.
+_NEW_TIME = _find(
+    r"\b(?:(?:change|switch|move) (?:the |my )?time to|make it|make that)\s+(?:at\s+)?"
+    r"(\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?|noon)(?![\d/:])"
 )
 _MOVE = _find(r"\b(?:move|moving|push|reschedul\w*|resched|postpone)\b")
 
@@ -216,9 +223,10 @@ _CANCEL_BOOKING = _find(
 _BARE_CANCEL = _find(r"\bcancel\b")
 _RESCHEDULE = _find(
     r"\b(?:reschedul\w*|resched|postpone)\b"
-    r"|\b(?:move|push|change|switch|shift)\s+(?:it|that|this|my|the)\b"
+    r"|\b(?:move|push|shift)\s+(?:it|that|this|my|the)\b"
     r"(?:\s+\w+){0,3}?\s*\b(?:to|til|till|until|back|forward|later|earlier|another|a)\b"
-    r"|\b(?:move|push|change|switch|shift)\s+(?:my|the)\s+(?:\w+\s+)?"
+    # "change" and "switch" reschedule only a booking: "change my name" is a correction.
+    r"|\b(?:move|push|change|switch|shift)\s+(?:\w+\s+){0,3}?(?:of\s+)?(?:my|the)\s+(?:\w+\s+)?"
     r"(?:booking|appointment|session|reservation)\b"
 )
 _ANOTHER = _find(
@@ -250,7 +258,8 @@ _WHY = _find(
     r"\bwhy\b(?! not\b)|\bwhat (?:is|s|do you need|does it need) (?:\w+\s+){0,4}?for\b"
     r"|\bwhat does (?:that|this|it) mean\b|\bwhat do you mean\b|\bwhat is that\b"
     r"|\bwhats that (?:for|mean)\b|\bdo i (?:have|need) to (?:give|put|answer|say|share)\b"
-    r"|\bis (?:it|that|this) (?:required|optional|necessary|mandatory)\b"
+    r"|\bis (?:it|that|this|the \w+(?: \w+)?) (?:required|optional|necessary|mandatory)\b"
+    r"|\bwhats (?:\w+\s+){0,4}?for\b"
 )
 _WHY_STEPS = (
     ("ccsf-email", _find(r"\b(?:school|college|ccsf|student email|edu)\b")),
@@ -281,6 +290,7 @@ _SUBJECTS = _find(
     r"\b(?:what|which) (?:subjects|classes|courses|topics|areas|things)\b"
     r"|\bwhat (?:can|do|does) (?:i|you|u|yall|you guys|the center|this)\b(?:\s+\w+){0,2}?\s+"
     r"(?:get help with|help with|tutor|teach|cover|offer|help me with)\b"
+    r"|\bwhat (?:can|do) (?:i|you) get (?:tutoring|tutored|help) (?:in|for|with)\b"
     r"|\bwhat (?:is|s) (?:offered|available|covered)\b|\blist (?:of )?(?:subjects|classes)\b"
     r"|\bwhat do (?:you|u|yall) (?:guys )?(?:tutor|teach|cover|offer|do)\b"
 )
@@ -300,6 +310,7 @@ _HOURS = _find(
     r"(?<!\d )\bhours\b(?! ago)|\bwhen (?:are|r|is) (?:you|u|yall|you guys|the center|it) open\b"
     r"|\bwhat time do (?:you|u|yall) (?:open|close)\b|\bare (?:you|u|yall) open\b"
     r"|\bwhen do (?:you|u|yall) (?:open|close)\b|\bopening times\b|\bclosing time\b"
+    r"|^(?:are (?:you|u) )?open (?:on )?(?:weekends?|saturdays?|sundays?|today|tomorrow|late)\b"
 )
 _CONTACT = _find(
     r"\b(?:contact|phone|phone number|get in touch)\b|\bcall(?! off)\b"
@@ -332,9 +343,12 @@ _OTHER_DAY = _find(
 _SOMEONE_ELSE = _find(
     r"\b(?:other|another|different|diff|new)\s+(?:\w+\s+){0,1}?(?:tutors?|people|persons?"
     r"|teachers?)\b"
-    r"|\b(?:who|anyone|anybody|someone|somebody|any1) else\b|\bothers\b"
+    r"|\b(?:who|anyone|anybody|someone|somebody|any1) (?:else|different)\b|\bothers\b"
     r"|\bnot (?:them|him|her|that tutor|this tutor|that person)\b"
     r"|\bother options\b|\b(?:show|see|show me|any) more\b"
+)
+_OTHER_TIME = _find(
+    r"\b(?:other|another|different|diff|more)\s+(?:\w+\s+)?times?\b|\bother slots?\b"
 )
 _PRONOUN_TUTOR = _find(r"\b(?:he|she|they|him|her|them)\b")
 _INSTEAD = _find(r"\b(?:instead|rather|switch|change it|make it|prefer)\b")
@@ -367,7 +381,7 @@ _SKIP = _find(
     r"\bskip\b|\bi (?:dont|do not) (?:have|know)(?: (?:one|it|any|that|an id|a student id|my id"
     r"|one yet|it yet|it on me|it offhand))?\b|\bidk\b|\bidc\b|\bdunno\b|\bno idea\b"
     r"|\bprefer not to (?:say|share)\b|\brather not\b|\bdont have (?:one|it|any)\b"
-    r"|\bnot sure\b"
+    r"|\bnot sure\b|^no (?:student )?(?:id|number)\b"
 )
 _SKIP_WHOLE = frozenset(
     {
@@ -438,7 +452,7 @@ def find_acts(
     if _START_OVER.search(joined):
         acts.append(Command(CommandKind.START_OVER))
 
-    acts += _refinements(joined, request, names_thing or bool(asks))
+    acts += _refinements(joined, request, names_thing or bool(asks), bool(reading.declined_tutors))
     pick = _pick(joined, reading, names_thing)
     if pick is not None:
         acts.append(pick)
@@ -447,19 +461,21 @@ def find_acts(
     searching = request.has_search_terms()
     if answer is True or (answer is None and not searching and _ACCEPT_EXTRA.search(joined)):
         acts.append(Accept())
-    skip = tuple(w for w in words if w not in ("please", "pls", "thanks", "ok", "okay"))
+    rest = tuple(w for w in words if w not in ("please", "pls", "thanks", "ok", "okay"))
+    skips = not searching and (rest in _SKIP_WHOLE or bool(_SKIP.search(joined)))
     declines = answer is False or (_DECLINE.search(joined) and not any(map(_is_answer, acts)))
-    if declines and skip not in _SKIP_WHOLE and not searching:
+    if skips:
+        # An optional step's "none" or "no id"; to an offer, "none" and "no" are still a no.
+        acts.append(Command(CommandKind.SKIP))
+        if declines or "none" in rest or "nothing" in rest:
+            acts.append(Decline())
+    elif declines and not searching:
         acts.append(Decline())
     if searching:
         same_tutor = not request.tutor_ids and bool(_PRONOUN_TUTOR.search(joined))
         acts.append(Search(request, same_tutor=same_tutor))
         if declines:
             acts.append(Decline())  # "no, tuesday": the new search comes first
-    if not searching and (skip in _SKIP_WHOLE or _SKIP.search(joined)):
-        acts.append(Command(CommandKind.SKIP))
-        if skip in _SKIP_WHOLE and ("none" in skip or "nothing" in skip):
-            acts.append(Decline())  # "none" to an offer is a no
     if _STOP.search(joined) or (_BARE_CANCEL.search(joined) and not acts):
         acts.append(Command(CommandKind.STOP))
         if _BARE_CANCEL.search(joined):
@@ -503,7 +519,8 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
         for word in name[1].split():
             if word.lower() in _NAME_STOP:
                 break
-            kept.append(word)
+            if kept or word.lower() not in _NAME_FILLER:
+                kept.append(word)
         if kept:
             found.append(Correct("student_name", " ".join(kept)))
     student_id = _ID_IS.search(joined)
@@ -512,6 +529,9 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
     classes = _CLASSES_ARE.search(text)
     if classes is not None:
         found.append(Correct("classes", classes[1]))
+    new_time = _NEW_TIME.search(normalised)
+    if new_time is not None and request.time is None:
+        found.append(Correct("time", new_time[1]))
     changes = _CHANGE_TIME.search(joined) and not _MOVE.search(joined)
     if changes and not (request.subjects or request.courses or request.tutor_ids):
         if request.time is not None:
@@ -565,7 +585,9 @@ def _questions(joined: str, request: Request, names_thing: bool) -> list[Ask | M
     return asks
 
 
-def _refinements(joined: str, request: Request, names_thing: bool) -> list[Refine]:
+def _refinements(
+    joined: str, request: Request, names_thing: bool, declined_tutors: bool
+) -> list[Refine]:
     """Return the changes relative to the offer: explicit ones, and a bare new constraint."""
     found: list[Refine] = []
     if (_LATER.search(joined) and not _NOT_LATER.search(joined)) or _AFTER_THAT.search(joined):
@@ -574,7 +596,9 @@ def _refinements(joined: str, request: Request, names_thing: bool) -> list[Refin
         found.append(Refine(RefineKind.EARLIER))
     if _OTHER_DAY.search(joined):
         found.append(Refine(RefineKind.OTHER_DAY))
-    if _SOMEONE_ELSE.search(joined) and not request.tutor_ids:
+    if _OTHER_TIME.search(joined):
+        found.append(Refine(RefineKind.OTHER_TIME))
+    if (_SOMEONE_ELSE.search(joined) and not request.tutor_ids) or declined_tutors:
         found.append(Refine(RefineKind.SOMEONE_ELSE))
     relative = not names_thing and not request.days and not request.dates
     if request.week == "next" and not names_thing:

@@ -139,7 +139,8 @@ _YES_PHRASES = (
     "|certainly|affirmative|confirm|confirmed|i do|i think so|why not|thats fine|thats good"
     "|looks good|looks great|looks fine|cool|cool cool|bet|deal|same|the same|same details"
     "|same as before|same info|works|that one works|sounds fine|fine by me|good|all good"
-    "|im in|lets go|sure why not|ok sure|yes yes yes|uh huh|mhm|yas|ye|yeh"
+    "|im in|lets go|sure why not|ok sure|yes yes yes|uh huh|mhm|yas|ye|yeh|that one|this one"
+    "|that one please|that time|that works for me|works fine"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"

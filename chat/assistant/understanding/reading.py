@@ -40,6 +40,7 @@ from .times import (
     _take_bounds,
     _take_clocks,
     _take_dates,
+    _take_day_ranges,
     _take_due_days,
     _take_weeks,
     _time_of,
@@ -164,6 +165,7 @@ class _Reading:
     request: Request
     number: int | None
     tutor_id: int | None  # the first tutor named who is one person (the older field)
+    declined_tutors: tuple[int, ...]  # "not maya", "i dont want hana"
     picks: bool  # a picking phrase ("the ... one", "take") was used
 
 
@@ -179,6 +181,7 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     any_day = bool(scan.take(_ANY_DAY, lambda match: True))
     courses = _take_courses(scan, index.departments)
     dates = _take_dates(scan, today)
+    day_ranges = _take_day_ranges(scan)
     bounds = _take_bounds(scan)
     clocks = _take_clocks(scan)
     numbers = _take_choice_numbers(scan)
@@ -187,7 +190,7 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     subjects = index.subjects.take(tokens)
     tutors = _take_tutors(tokens, index, alone=len(scan.words) == 1)
     week, week_days = _take_weeks(tokens)
-    day_refs = _DAY_PHRASES.take(tokens)
+    day_refs = _DAY_PHRASES.take(tokens) + day_ranges
     parts = _PART_PHRASES.take(tokens)
     modes = _MODE_PHRASES.take(tokens)
     numbers += _CHOICE_WORD_PHRASES.take(tokens) + _take_ordinals(tokens)
@@ -214,6 +217,8 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
         number = _whole_message_number(scan.words)
     if gives_contact:
         tutors = []
+    declined = [(p, ids) for p, ids in tutors if _NOT_TUTOR.search(scan.text[max(0, p - 24) : p])]
+    tutors = [item for item in tutors if item not in declined]
     tutor_ids = tuple(dict.fromkeys(i for _, ids in tutors for i in ids))
     context = subjects or courses or day or part or found_modes or tutor_ids or unknown
     if not clocks and context:
@@ -237,11 +242,16 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
         unknown_subject=None if subjects else _first(unknown),
     )
     single = _first((p, ids[0]) for p, ids in tutors if len(ids) == 1)
-    return _Reading(request, number, single, _has_pick_phrase(scan.words))
+    declined_ids = tuple(i for _, ids in declined for i in ids)
+    return _Reading(request, number, single, declined_ids, _has_pick_phrase(scan.words))
 
 
 _UNKNOWN_SUBJECTS = _Phrases(_COLLEGE_SUBJECTS)
 # The lookbehind and the bounds keep a 4,000-letter word from being rescanned at each letter.
+_NOT_TUTOR = re.compile(
+    r"(?:\bnot|\bno|\bdont want|\bdont like|\bexcept|\bother than|\bbesides|\bbut not"
+    r"|\banyone but|\bwithout|\binstead of|\brather than)\s+(?:with\s+)?$"
+)
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+")
 _OWN_NAME = re.compile(
     r"\b(?:my name is|my names|name is|name should be|call me|i go by)"

@@ -363,6 +363,28 @@ def _take_due_days(scan: _Scan) -> None:
     scan.take(_DUE_DAY, lambda match: True)
 
 
+_WEEKDAY_WORD = "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True))
+_DAY_RANGE = re.compile(
+    rf"\b({_WEEKDAY_WORD})\s*(?:-|to|thru|through|till|until)\s*({_WEEKDAY_WORD})\b"
+)
+
+
+def _take_day_ranges(scan: _Scan) -> list[tuple[int, _DayRef]]:
+    """Take "mon-wed" or "monday through thursday" as each weekday in the range."""
+    found: list[tuple[int, _DayRef]] = []
+
+    def read(match: re.Match[str]) -> bool:
+        first, last = _WEEKDAY_WORDS[match[1]], _WEEKDAY_WORDS[match[2]]
+        span = (last - first) % 7
+        found.extend(
+            (match.start() + i, _DayRef("weekday", (first + i) % 7)) for i in range(span + 1)
+        )
+        return True
+
+    scan.take(_DAY_RANGE, read)
+    return found
+
+
 _WEEK_PHRASES = _Phrases(
     {
         **dict.fromkeys((("this", "week"), ("this", "wk"), ("later", "this", "week")), "this"),
