@@ -1,4 +1,17 @@
-"""The roster index: subjects, aliases, course codes and tutor names, built once per roster."""
+"""The roster index: subjects, aliases, course codes and tutor names, built once per roster.
+
+Misspellings are measured with rapidfuzz rather than by hand:
+
+- Subject and weekday typos ("pyhton", "thrusday") use its optimal string alignment distance
+  (an edit, or a swap of neighbours, counts one), compiled, with the same small budgets as
+  before: one edit, two for words of nine or more letters, first letter kept.
+- Tutor names ("Prya", "marcos", "hanna") use its normalised similarity (``fuzz.ratio``, 80 or
+  more): the mistakes allowed grow with the length of the name, which suits names of four to
+  ten letters better than a fixed budget, and a word two names fit equally names neither.
+
+Both run only on words no other reader took, and never on words common in messages, so "will",
+"lines" or "have" do not become tutors.
+"""
 
 from __future__ import annotations
 
