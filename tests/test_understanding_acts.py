@@ -87,6 +87,11 @@ def kinds(text: str) -> list[type]:
         "ya",
         "k",
         "ok sounds good",
+        "i'll take it",
+        "ill take that one",
+        "yes others can join",
+        "sure, anyone can join",
+        "yes thats fine with me",
         "yeah thats fine",
     ],
 )
@@ -141,6 +146,8 @@ def test_no_then_a_new_search_searches_first():
         ("first one", 1),
         ("ok the first one", 1),
         ("option 3", 3),
+        ("3 works", 3),
+        ("let me do 1", 1),
         ("i'll take 2", 2),
         ("2 please", 2),
         ("two", 2),
@@ -228,6 +235,7 @@ def test_a_search_with_no_time_or_with_a_subject_is_not_a_pick(text):
         ("someone different", RefineKind.SOMEONE_ELSE),
         ("not maya", RefineKind.SOMEONE_ELSE),
         ("i dont want maya", RefineKind.SOMEONE_ELSE),
+        ("not monday", RefineKind.OTHER_DAY),
     ],
 )
 def test_refinements(text, kind):

@@ -49,6 +49,10 @@ def request_of(text: str) -> Request:
         ("python around 3", None, None, time(15)),
         ("python monday 6:30", None, None, time(18, 30)),
         ("python 10ish", None, None, time(10)),
+        ("wednesday after 5 or thursday morning", time(17), None, None),
+        ("python monday evening after 8", time(20), None, None),
+        ("im busy till 3 on monday", time(15), None, None),
+        ("i work until 5 so after that", time(17), None, None),
     ],
 )
 def test_bounds_and_point_times_are_told_apart(text, earliest, latest, point):
@@ -83,6 +87,11 @@ def test_a_bare_dash_range_without_am_or_pm_is_not_a_window():
 )
 def test_every_day_mentioned_is_a_wish(text, days):
     assert request_of(text).days == days
+
+
+@pytest.mark.parametrize("text", ["python not monday", "python any day but monday"])
+def test_a_day_ruled_out_is_not_a_wish(text):
+    assert "Monday" not in request_of(text).days
 
 
 def test_the_first_day_still_fills_the_older_day_field():

@@ -343,7 +343,8 @@ _OTHER_DAY = _find(
 _SOMEONE_ELSE = _find(
     r"\b(?:other|another|different|diff|new)\s+(?:\w+\s+){0,1}?(?:tutors?|people|persons?"
     r"|teachers?)\b"
-    r"|\b(?:who|anyone|anybody|someone|somebody|any1) (?:else|different)\b|\bothers\b"
+    r"|\b(?:who|anyone|anybody|someone|somebody|any1) (?:else|different)\b"
+    r"|\b(?:any|show|see|the) others\b|^others\b"
     r"|\bnot (?:them|him|her|that tutor|this tutor|that person)\b"
     r"|\bother options\b|\b(?:show|see|show me|any) more\b"
 )
@@ -452,7 +453,13 @@ def find_acts(
     if _START_OVER.search(joined):
         acts.append(Command(CommandKind.START_OVER))
 
-    acts += _refinements(joined, request, names_thing or bool(asks), bool(reading.declined_tutors))
+    acts += _refinements(
+        joined,
+        request,
+        names_thing or bool(asks),
+        bool(reading.declined_tutors),
+        reading.declined_day,
+    )
     pick = _pick(joined, reading, names_thing)
     if pick is not None:
         acts.append(pick)
@@ -488,10 +495,16 @@ def find_acts(
         acts.append(Command(CommandKind.THANKS))
     if _GREETING.match(joined):
         acts.append(Command(CommandKind.GREETING))
+    # "yes others can join", "sure, anyone can join": a leading yes is a yes, last of all.
+    if words[0] in _LEADING_YES and Decline() not in acts and Accept() not in acts:
+        acts.append(Accept())
     return tuple(dict.fromkeys(acts))
 
 
 _MOVE_WORDS = 60
+_LEADING_YES = frozenset(
+    "yes yeah yep yup yea ya sure ok okay alright absolutely definitely".split()
+)
 
 
 def _is_answer(act: Act) -> bool:
@@ -506,14 +519,14 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
     found: list[Correct] = []
     corrects = bool(_CORRECTION.search(joined))
     previous_end = 0
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         before = " ".join(re.findall(r"[a-z0-9]+", text[previous_end : match.start()].lower()))
         previous_end = match.end()
         if _COLLEGE_WORDS.search(before):
             found.append(Correct("college_email", match[0]))
         elif _PERSONAL_WORDS.search(before) or (corrects and before):
             found.append(Correct("student_email", match[0]))
-    name = _NAME_IS.search(text)
+    name = _NAME_IS.search(text) if "name" in joined or "call" in joined or "go" in joined else None
     if name is not None:
         kept: list[str] = []
         for word in name[1].split():
@@ -526,7 +539,7 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
     student_id = _ID_IS.search(joined)
     if student_id is not None:
         found.append(Correct("student_id", student_id[1].upper()))
-    classes = _CLASSES_ARE.search(text)
+    classes = _CLASSES_ARE.search(text) if "my" in joined else None
     if classes is not None:
         found.append(Correct("classes", classes[1]))
     new_time = _NEW_TIME.search(normalised)
@@ -586,7 +599,7 @@ def _questions(joined: str, request: Request, names_thing: bool) -> list[Ask | M
 
 
 def _refinements(
-    joined: str, request: Request, names_thing: bool, declined_tutors: bool
+    joined: str, request: Request, names_thing: bool, declined_tutors: bool, declined_day: bool
 ) -> list[Refine]:
     """Return the changes relative to the offer: explicit ones, and a bare new constraint."""
     found: list[Refine] = []
@@ -594,7 +607,7 @@ def _refinements(
         found.append(Refine(RefineKind.LATER))
     if _EARLIER.search(joined) and not _NOT_EARLIER.search(joined):
         found.append(Refine(RefineKind.EARLIER))
-    if _OTHER_DAY.search(joined):
+    if _OTHER_DAY.search(joined) or declined_day:
         found.append(Refine(RefineKind.OTHER_DAY))
     if _OTHER_TIME.search(joined):
         found.append(Refine(RefineKind.OTHER_TIME))

@@ -97,7 +97,7 @@ _QUANTITY_WORDS = frozenset(
 )
 _NUMBER_FILLER = frozenset(
     "please pls plz thanks thank you ty ok okay um uh hmm so just lets do go with i ill id "
-    "take pick choose want the option number choice".split()
+    "take pick choose want the option number choice let me works work is good fine then".split()
 )
 
 # Tutor first or last names that are also everyday words: they count only after "with" or
@@ -140,7 +140,9 @@ _YES_PHRASES = (
     "|looks good|looks great|looks fine|cool|cool cool|bet|deal|same|the same|same details"
     "|same as before|same info|works|that one works|sounds fine|fine by me|good|all good"
     "|im in|lets go|sure why not|ok sure|yes yes yes|uh huh|mhm|yas|ye|yeh|that one|this one"
-    "|that one please|that time|that works for me|works fine"
+    "|that one please|that time|that works for me|works fine|ill take it|i will take it"
+    "|ill take that|ill take that one|take it|i want it|i want that one|lets book it"
+    "|book that one|book that|id like that|id like that one"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"

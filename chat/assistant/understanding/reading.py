@@ -166,6 +166,7 @@ class _Reading:
     number: int | None
     tutor_id: int | None  # the first tutor named who is one person (the older field)
     declined_tutors: tuple[int, ...]  # "not maya", "i dont want hana"
+    declined_day: bool  # "not monday", "any day but monday"
     picks: bool  # a picking phrase ("the ... one", "take") was used
 
 
@@ -174,11 +175,16 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     scan.take(_GOOD_PART_GREETING, lambda match: True)
     # A message with an email address is contact details: a name in it is the student's own,
     # not a tutor's ("Sam Lee sam.lee@gmail.com"). So is the name after "my name is".
-    gives_contact = bool(scan.take(_EMAIL, lambda match: True))
-    scan.take(_OWN_NAME, lambda match: True)
-    _take_due_days(scan)
-    soonest = bool(scan.take(_SOONEST, lambda match: True))
-    any_day = bool(scan.take(_ANY_DAY, lambda match: True))
+    # Readers whose phrases all need a word the message lacks are skipped: a long message
+    # then costs little more than a short one.
+    words = frozenset(scan.words)
+    gives_contact = "@" in scan.text and bool(scan.take(_EMAIL, lambda match: True))
+    if words & _NAME_WORDS_NEEDED:
+        scan.take(_OWN_NAME, lambda match: True)
+    if words & _DUE_WORDS:
+        _take_due_days(scan)
+    soonest = bool(words & _SOONEST_WORDS) and bool(scan.take(_SOONEST, lambda match: True))
+    any_day = bool(words & _ANY_DAY_WORDS) and bool(scan.take(_ANY_DAY, lambda match: True))
     courses = _take_courses(scan, index.departments)
     dates = _take_dates(scan, today)
     day_ranges = _take_day_ranges(scan)
@@ -206,6 +212,12 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
         unknown += [(p, c) for p, c in courses if c not in index.course_subjects]
     subjects = _without_negated(subjects, scan.text)
 
+    # "not monday", "any day but monday": a day ruled out is no day to search.
+    kept_days = [
+        (p, ref) for p, ref in day_refs if not _NOT_DAY.search(scan.text[max(0, p - 16) : p])
+    ]
+    declined_day = len(kept_days) < len(day_refs)
+    day_refs = kept_days
     parts += [(position, ref.part) for position, ref in day_refs if ref.part]
     part = _first(parts)
     day, on_date = _choose_day(day_refs, dates, today)
@@ -234,8 +246,10 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
         days=days,
         dates=on_dates,
         week=week,
-        earliest=_time_of(bounds.earliest, part),
-        latest=_time_of(bounds.latest, part),
+        # A bound's bare hour follows the usual rules: "wednesday after 5 or thursday morning"
+        # is after 5 PM. Only a later part of the day moves it ("evening after 8").
+        earliest=_time_of(bounds.earliest, None if part == "morning" else part),
+        latest=_time_of(bounds.latest, None if part == "morning" else part),
         soonest=soonest,
         any_day=any_day,
         tutor_ids=tutor_ids,
@@ -243,7 +257,9 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     )
     single = _first((p, ids[0]) for p, ids in tutors if len(ids) == 1)
     declined_ids = tuple(i for _, ids in declined for i in ids)
-    return _Reading(request, number, single, declined_ids, _has_pick_phrase(scan.words))
+    return _Reading(
+        request, number, single, declined_ids, declined_day, _has_pick_phrase(scan.words)
+    )
 
 
 _UNKNOWN_SUBJECTS = _Phrases(_COLLEGE_SUBJECTS)
@@ -252,6 +268,16 @@ _NOT_TUTOR = re.compile(
     r"(?:\bnot|\bno|\bdont want|\bdont like|\bexcept|\bother than|\bbesides|\bbut not"
     r"|\banyone but|\bwithout|\binstead of|\brather than)\s+(?:with\s+)?$"
 )
+_NAME_WORDS_NEEDED = frozenset(("name", "names", "call", "go"))
+_DUE_WORDS = frozenset("due deadline exam test quiz midterm final turn".split())
+_SOONEST_WORDS = frozenset(
+    "now asap p soon soonest earliest available open opening right immediately whoever".split()
+    + ["early"]
+)
+_ANY_DAY_WORDS = frozenset(
+    "any anyday anydays anytime whenever whatever whichever dont doesnt im i flexible no".split()
+)
+_NOT_DAY = re.compile(r"(?:\bnot|\bbut|\bexcept|\bother than|\bbesides|\bno)\s+(?:on\s+)?$")
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+")
 _OWN_NAME = re.compile(
     r"\b(?:my name is|my names|name is|name should be|call me|i go by)"

@@ -276,7 +276,11 @@ _BETWEEN = re.compile(
 )
 # "after my class at 2", "after 4", "from 3 on", "3pm or later", "no earlier than 10".
 _AFTER = re.compile(
-    r"\b(?:after|from|(?<!no )later than|no earlier than|starting(?: at| from)?|not before|past)\s+"
+    # "busy till 3", "i work until 5": free from then on.
+    r"\b(?:busy|work|working|at work|in class|class|stuck|occupied)\s+(?:\w+\s+){0,2}?"
+    rf"(?:until|till|til|to)\s+{_START.replace('?P<s', '?P<u')}{_QUANTITY_AHEAD}"
+    r"|\b(?:after|from|(?<!no )later than|no earlier than|starting(?: at| from)?|not before"
+    r"|past)\s+"
     r"(?:(?:my|the|a|his|her|class|classes|work|school|lab|practice|shift|job|lecture|it|that"
     r"|ends?|ending|gets|get|out|is|over|done|finishes|which)\s+){0,4}?"
     rf"(?:(?:at|@)\s*)?{_START}{_QUANTITY_AHEAD}"
@@ -326,7 +330,8 @@ def _take_bounds(scan: _Scan) -> _Bounds:
         return True
 
     def after(match: re.Match[str]) -> bool | None:
-        clock = _clock_from(match, "s" if match["sh"] or match["sn"] else "t")
+        name = next(n for n in "stu" if match[f"{n}h"] or match[f"{n}n"])
+        clock = _clock_from(match, name)
         if clock is None:
             return None
         earliest.append((match.start(), clock))
