@@ -68,6 +68,8 @@ def meaning(
     mode: str | None = None,
     number: int | None = None,
     tutor: int | None = None,
+    earliest: time | None = None,
+    latest: time | None = None,
 ) -> dict[str, object]:
     """Return everything an understanding says, with nothing found unless given."""
     return {
@@ -81,6 +83,8 @@ def meaning(
         "mode": mode,
         "number": number,
         "tutor_id": tutor,
+        "earliest": earliest,
+        "latest": latest,
     }
 
 
@@ -97,6 +101,8 @@ def observed(understanding: Understanding) -> dict[str, object]:
         "mode": request.mode,
         "number": understanding.number,
         "tutor_id": understanding.tutor_id,
+        "earliest": request.earliest,
+        "latest": request.latest,
     }
 
 
@@ -255,8 +261,8 @@ PHRASINGS = [
     ),
     pytest.param(
         "linux today after 4",
-        meaning(S, subjects=("Linux",), day="Wednesday", on_date=TODAY, at=time(16)),
-        id="today after four",
+        meaning(S, subjects=("Linux",), day="Wednesday", on_date=TODAY, earliest=time(16)),
+        id="today after four is a bound, not a point time",
     ),
     pytest.param(
         "unix tonight",
@@ -319,8 +325,8 @@ PHRASINGS = [
     ),
     pytest.param(
         "python 10-11am monday",
-        meaning(S, subjects=("Python",), day="Monday", at=time(10)),
-        id="a range starts at its start",
+        meaning(S, subjects=("Python",), day="Monday", earliest=time(10), latest=time(11)),
+        id="a range is a window from its start to its end",
     ),
     pytest.param(
         "python for 2 hours on monday",
