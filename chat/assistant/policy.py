@@ -60,7 +60,7 @@ from tutoring.center import center_fact
 from tutoring.models import WEEKDAY_NAMES, Booking
 from tutoring.ranking import MatchResult, TutorMatch, Wish, tutors_match
 from tutoring.reports import record_unmet_search
-from tutoring.slots import offered_slot
+from tutoring.slots import PARTS, offered_slot
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,10 @@ class Policy:
 
     # --- acts ---------------------------------------------------------------------------------
 
-    def act(self, kind, **where):
-        """Return the first act of ``kind`` (with the given attribute values), or None."""
+    def act(self, act_type, **where):
+        """Return the first act of ``act_type`` (with the given attribute values), or None."""
         for act in self.acts:
-            if isinstance(act, kind) and all(getattr(act, k) == v for k, v in where.items()):
+            if isinstance(act, act_type) and all(getattr(act, k) == v for k, v in where.items()):
                 return act
         return None
 
@@ -129,7 +129,7 @@ class Policy:
         if managed is not None:
             return managed
         ask = self.act(Ask)
-        if ask is not None and not self._is_form_text_answer():
+        if ask is not None and not self._is_form_text_answer() and not self._search_outweighs(ask):
             return self._answer_question(ask)
         if self.c.form_open and self.c.draft.slot is not None:
             return self._form_turn()
@@ -233,11 +233,20 @@ class Policy:
         if self.manage(ManageKind.CANCEL):
             return self._ask_cancel()
         if self.manage(ManageKind.KEEP):
+            moving = self._moving()
+            if moving is not None:
+                self.notes.moving, self.notes.move_to = None, None
+                self.c.set_offer(None, [])
+                self.notes.expecting = None
+                return Reply(
+                    _("Okay, nothing changes: your %(booking)s stays booked.")
+                    % {"booking": replies.booking_line(moving)}
+                )
             return self._resume(_("Okay, nothing is cancelled."))
         if self.manage(ManageKind.RESCHEDULE):
             return self._ask_move()
         if self.manage(ManageKind.LIST):
-            return self._resume(replies.bookings_list(self._upcoming()))
+            return self._resume(self._my_bookings(), lead=False)
         if self.manage(ManageKind.ANOTHER):
             return self._book_another()
         return None
@@ -343,22 +352,46 @@ class Policy:
 
     def _new_time_given(self) -> bool:
         request = self.request
-        return bool(request.days or request.dates or request.time or request.earliest)
+        return bool(
+            request.days
+            or request.dates
+            or request.time
+            or request.earliest
+            or request.latest
+            or request.week
+            or request.part_of_day
+            or request.soonest
+        )
 
     def _start_move(self, booking: Booking) -> Reply:
+        """Look for the new time: same subject, and the old day and time unless replaced."""
         self.notes.moving = str(booking.uid)
         self.notes.expecting = None
-        old = Wishes(subjects=tuple(s for s in booking.subject.split(", ") if s))
-        if not old.subjects:
-            old = dataclasses.replace(self.c.wishes)
-        wishes = self._merge(old, self.request, new_subject=False)
-        if not self._new_time_given() and not self.request.part_of_day:
-            self.c.set_wishes(wishes)
+        start = booking.start.astimezone(self.now.tzinfo)
+        subjects = tuple(s for s in booking.subject.split(", ") if s) or self.c.wishes.subjects
+        old = Wishes(subjects=subjects, days=(WEEKDAY_NAMES[start.weekday()],), time=start.time())
+        if not self._new_time_given():
+            self.c.set_offer(None, [])
+            self.c.set_wishes(Wishes(subjects=subjects))
             return Reply(
                 _("Sure, let's move your %(booking)s. Which day or time would suit you better?")
                 % {"booking": replies.booking_line(booking)}
             )
-        return self._run_search(wishes, prefer_tutor=booking.tutor_id)
+        wishes = self._merge(old, self.request, new_subject=False)
+        if (self.request.days or self.request.dates) and not (
+            self.request.time or self.request.earliest or self.request.part_of_day
+        ):
+            wishes.time = None  # "move it to thursday": any time that day
+        reply = self._run_search(wishes, prefer_tutor=booking.tutor_id)
+        offer = self.c.offer
+        if offer is not None and offer.slots and wishes.time is not None:
+            first = offer.slots[0]
+            pinned = first.start.time() == wishes.time and (
+                not wishes.days or first.day in wishes.days
+            )
+            if pinned and offer.tutor_id == booking.tutor_id:
+                return self._confirm_move(first)
+        return reply
 
     def _moving(self) -> Booking | None:
         if not self.notes.moving:
@@ -482,6 +515,16 @@ class Policy:
 
     # --- questions -----------------------------------------------------------------------------
 
+    def _search_outweighs(self, ask: Ask) -> bool:
+        """A request to search in a message whose question is an aside ("... why i need
+        something ... bio, saturday, online please"): the search is what the student wants."""
+        search = self.search
+        if search is None or self.heard.text.rstrip().endswith("?"):
+            return False
+        request = search.request
+        named = request.subjects or request.courses or request.unknown_subject
+        return bool(named) and ask.topic in (Topic.WHY, Topic.HELP)
+
     def _is_form_text_answer(self) -> bool:
         """A question-like sentence typed as free text help ("how do I do recursion?")."""
         c = self.c
@@ -510,18 +553,31 @@ class Policy:
             return self._resume(text, lead=False)
         if topic == Topic.MODE:
             return self._resume(self._mode_answer(), lead=False)
+        if topic == Topic.LOCATION and self._place():
+            return self._resume(self._place(), lead=False)
         if topic in (Topic.LOCATION, Topic.HOURS, Topic.CONTACT):
             key = {Topic.LOCATION: "location", Topic.HOURS: "hours", Topic.CONTACT: "contact"}
             fact = center_fact(key[topic]) or _("Please ask at the front desk.")
             return self._resume(fact, lead=False)
         if topic == Topic.MY_BOOKINGS:
-            return self._resume(replies.bookings_list(self._upcoming()), lead=False)
+            return self._resume(self._my_bookings(), lead=False)
         if topic == Topic.WHY:
             step = ask.step or (self.c.draft.step if self.c.form_open else None)
             fact = center_fact(f"why:{step}") if step else ""
             fact = fact or _("We ask only what the tutor and the center need to run your session.")
             return self._resume(fact, lead=False)
         return self._resume(replies.help_text(), lead=False)
+
+    def _my_bookings(self) -> str:
+        """The student's upcoming bookings, and the time picked in a form not yet booked."""
+        c = self.c
+        text = replies.bookings_list(self._upcoming())
+        if c.form_open and c.draft.slot is not None and c.offer is not None:
+            text += "\n" + _("In progress, not booked yet: %(when)s with %(tutor)s.") % {
+                "when": replies.when(c.draft.slot),
+                "tutor": c.offer.tutor_name,
+            }
+        return text
 
     def _who_teaches(self, ask: Ask) -> Reply:
         subject = ask.subject
@@ -597,6 +653,33 @@ class Policy:
         lines = [_("%(tutor)s's next open times:") % {"tutor": found.tutor.name}]
         lines += [f"- {replies.moment_label(s.start)}" for s in found.slots]
         return "\n".join(lines)
+
+    def _session_slot(self) -> tuple[Slot, int] | None:
+        """The one session the student is looking at (in the form, or the offer's first)."""
+        c = self.c
+        if c.form_open and c.draft.slot is not None and c.offer is not None:
+            return c.draft.slot, c.offer.tutor_id
+        if c.offer is not None and c.offer.slots:
+            return c.offer.slots[0], c.offer.tutor_id
+        return None
+
+    def _place(self) -> str:
+        """Where the session on offer or in the form meets, from the tutor's availability."""
+        found = self._session_slot()
+        if found is None:
+            return ""
+        slot, tutor_id = found
+        if slot.mode == "online":
+            return _("That session is online: %(how)s") % {
+                "how": center_fact("online") or _("the link comes with your confirmation email.")
+            }
+        offered = offered_slot(tutor_id=tutor_id, start=slot.start, now=self.now)
+        room = offered.location if offered is not None else ""
+        if not room:
+            return ""
+        text = _("That session meets in %(room)s.") % {"room": room}
+        campus = center_fact("location")
+        return f"{text} {campus}" if campus else text
 
     def _mode_answer(self) -> str:
         slot = None
@@ -770,9 +853,15 @@ class Policy:
         if corrected is not None:
             return corrected
         search = self.search
-        if search is not None and (search.request.subjects or search.request.courses):
-            new = set(search.request.subjects) - set(c.wishes.subjects)
-            if new or (search.request.courses and step != "classes"):
+        free_text = step in ("classes", "specific-help", "additional-notes", "confirm")
+        if search is not None and search.request.subjects and not free_text:
+            implied = {
+                t.name
+                for t in self.words.vocabulary.subjects
+                if set(t.courses) & set(search.request.courses)
+            }
+            new = set(search.request.subjects) - set(c.wishes.subjects) - implied
+            if new:
                 self.notes.expecting = Expecting.SWITCH
                 self.notes.switch_to = self.heard.text[:4000]
                 return Reply(
@@ -1088,7 +1177,16 @@ class Policy:
     def _offer_turn(self) -> Reply | None:
         c = self.c
         offer = c.offer
+        search = self.search
+        if search is not None and (
+            (search.request.tutor_ids and offer.tutor_id not in search.request.tutor_ids)
+            or set(search.request.subjects) - set(offer.skills)
+        ):
+            return self._search(search.request)
         pick = self.act(Pick)
+        if pick is not None and pick.order and offer.slots:
+            ordered = sorted(offer.slots, key=lambda s: s.start)
+            return self._start_form(ordered[0] if pick.order == "earliest" else ordered[-1])
         if pick is not None:
             slot = self._slot_for(
                 pick.time, _tuple(pick.day), _tuple(pick.date), number=pick.number
@@ -1117,7 +1215,6 @@ class Policy:
             return self._refine(refine)
         if self.act(Decline) and self.search is None:
             return self._other_tutors()
-        search = self.search
         if search is not None:
             request = search.request
             is_new = bool(request.subjects or request.courses or request.tutor_ids)
@@ -1140,6 +1237,11 @@ class Policy:
         if len(offer.slots) == 1:
             return offer.slots[0]
         wishes = self.c.wishes
+        first = offer.slots[0]
+        if wishes.soonest and not (wishes.earliest or wishes.latest or wishes.part_of_day):
+            return first
+        if wishes.time is not None and first.start.time() == wishes.time:
+            return first
         if wishes.time is not None:
             exact = [s for s in offer.slots if s.start.time() == wishes.time]
             days = [s for s in exact if not wishes.days or s.day in wishes.days]
@@ -1203,17 +1305,20 @@ class Policy:
         offered = c.offer.slots if c.offer else ()
         if kind == RefineKind.LATER:
             if offered:
-                last_day = offered[0].start.date()
-                same_day = [s for s in offered if s.start.date() == last_day]
-                wishes.after = same_day[-1].start
+                first_day = offered[0].start.date()
+                same_day = [s for s in offered if s.start.date() == first_day]
+                wishes.earliest = max(s.end for s in same_day).time()
             wishes.time = wishes.latest = None
-            wishes.soonest = True
+            wishes.part_of_day = None
+            wishes.after = wishes.before = None
         elif kind == RefineKind.EARLIER:
             if offered:
-                wishes.before = offered[0].start
+                first_day = offered[0].start.date()
+                same_day = [s for s in offered if s.start.date() == first_day]
+                wishes.latest = min(s.start for s in same_day).time()
             wishes.time = wishes.earliest = None
             wishes.part_of_day = None
-            wishes.after = None
+            wishes.after = wishes.before = None
         elif kind == RefineKind.OTHER_DAY:
             if offered:
                 taken = offered[0].start.date()
@@ -1301,16 +1406,27 @@ class Policy:
                 and (named != set(c.wishes.subjects) or self.notes.expecting != Expecting.SUBJECT)
                 and not named <= set(c.wishes.subjects)
             )
+        known_courses = [code for code in request.courses if code in self.words.courses]
         if (
             request.unknown_subject
             and not request.subjects
-            and not request.courses
+            and not known_courses
             and not request.tutor_ids
         ):
             return self._not_offered(request.unknown_subject)
-        wishes = self._merge(
-            c.wishes if c.has_search else Wishes(), request, new_subject=new_subject
+        live = c.offer is not None or self.notes.expecting in (
+            Expecting.SUBJECT,
+            Expecting.TUTOR,
+            Expecting.SLOT,
         )
+        if new_subject and live and c.has_search:
+            # "wait no, java not python": a new subject on the same search keeps its times.
+            base = dataclasses.replace(c.wishes, tutor_ids=(), after=None, before=None)
+            wishes = self._merge(base, request, new_subject=False)
+        else:
+            wishes = self._merge(
+                c.wishes if c.has_search else Wishes(), request, new_subject=new_subject
+            )
         if not wishes.subjects and not wishes.tutor_ids:
             c.set_wishes(wishes)
             self.notes.expecting = Expecting.SUBJECT
@@ -1323,9 +1439,11 @@ class Policy:
     def _not_offered(self, unknown: str) -> Reply:
         closest = directory.closest_subjects(unknown)
         text = replies.not_offered(unknown, closest, directory.subjects_covered())
-        self.notes.expecting = Expecting.SUBJECT if not self.c.form_open else self.notes.expecting
-        if self.c.form_open and self.c.draft.slot is not None:
-            return self._resume(text)
+        if self.c.form_open or (
+            self.c.offer is not None and self.notes.expecting == Expecting.SLOT
+        ):
+            return self._resume(text, lead=False)
+        self.notes.expecting = Expecting.SUBJECT
         return Reply(text)
 
     def _wish(self, wishes: Wishes) -> Wish:
@@ -1351,9 +1469,43 @@ class Policy:
         wish = self._wish(wishes)
         result = tutors_match(wish, now=self.now)
         record_unmet_search(wish=wish, result=result)
+        if len(wishes.tutor_ids) > 1 and self._one_first_name(wishes.tutor_ids):
+            return self._which_tutor(wishes)
+        if len(wishes.tutor_ids) > 1 and self._one_first_name(wishes.tutor_ids):
+            return self._which_tutor(wishes)
         if wishes.tutor_ids:
             return self._present_named(result, wishes)
         return self._present(result, prefer_tutor=prefer_tutor)
+
+    def _one_first_name(self, tutor_ids: tuple[int, ...]) -> bool:
+        names = dict(self.words.vocabulary.tutors)
+        firsts = {names[t].split()[0].lower() for t in tutor_ids if names.get(t)}
+        return len(firsts) == 1
+
+    def _which_tutor(self, wishes: Wishes) -> Reply:
+        """ "book with chris" and two Chrises: list both, with their times, and ask."""
+        offers = []
+        for tutor_id in wishes.tutor_ids:
+            found = directory.tutor_times(tutor_id, now=self.now, limit=4)
+            if found is not None:
+                offers.append(offer_of(found))
+        self.c.set_offer(None, offers)
+        self.notes.expecting = Expecting.TUTOR
+        name = offers[0].first_name if offers else ""
+        intro = _("We have %(count)s tutors called %(name)s:") % {
+            "count": len(offers),
+            "name": name,
+        }
+        return Reply(replies.tutors_list(offers, intro=intro))
+
+    def _fitting(self, match: TutorMatch) -> TutorMatch:
+        """Keep only the times in the part of day asked for, when some are."""
+        part = self.c.wishes.part_of_day
+        if not part:
+            return match
+        low, high = PARTS[part]
+        inside = tuple(s for s in match.slots if low <= s.start.hour * 60 + s.start.minute < high)
+        return dataclasses.replace(match, slots=inside) if inside else match
 
     def _present(
         self, result: MatchResult, *, prefer_tutor: int | None = None, intro: str = ""
@@ -1366,7 +1518,7 @@ class Policy:
                 result.explanation
                 or _("I couldn't find a tutor for that. Try another day, time or subject.")
             )
-        matches = list(result.matches)
+        matches = [self._fitting(m) for m in result.matches]
         if prefer_tutor is not None:
             same = [m for m in matches if m.tutor.pk == prefer_tutor and m.slots]
             if same and matches[0].score <= same[0].score + 1e-9:

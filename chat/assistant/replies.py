@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from chat.assistant import booking_form
 from chat.assistant.context import Draft, Offer, Slot
+from tutoring.center import center_zone
 from tutoring.labels import day_label, slot_label, time_label, zone_label
 from tutoring.models import Mode
 
@@ -123,8 +124,12 @@ def not_offered(unknown: str, closest: list[str], everything: list[str]) -> str:
     return text
 
 
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(center_zone())
+
+
 def booked(booking, *, tutor_name: str, email: str, moved_from: str = "") -> str:
-    start, end = booking.start, booking.end
+    start, end = _local(booking.start), _local(booking.end)
     place = f" ({booking.location})" if booking.location else ""
     first = _("Done: moved.") if moved_from else _("You're booked!")
     lines = [first]
@@ -143,7 +148,7 @@ def booking_line(booking) -> str:
     """ "Thu Dec 3, 6:30–7:00 PM with Maya Chen, online (Room 204)"."""
     place = f" ({booking.location})" if booking.location and booking.mode != "online" else ""
     return _("%(when)s with %(tutor)s, %(mode)s%(place)s") % {
-        "when": slot_label(booking.start, booking.end),
+        "when": slot_label(_local(booking.start), _local(booking.end)),
         "tutor": booking.tutor.name,
         "mode": Mode(booking.mode).label,
         "place": place,
