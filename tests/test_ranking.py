@@ -703,3 +703,17 @@ def test_replacing_the_days_of_a_wish_replaces_them():
 def test_a_wrong_wish_is_a_programming_error(fields):
     with pytest.raises(ValueError, match="must be"):
         Wish(**fields)
+
+
+def test_the_others_for_a_named_tutor_need_teach_only_one_of_their_subjects(
+    frozen_clock, ada_weekly, ben_weekly
+):
+    # Ada teaches Python and C++; Cy only Python, and he is the one free on Thursday.
+    make_tutor("Cy Moss", ["Python"], ("Thursday", "10:00", "12:00", "online", ""))
+
+    result = tutors_match(Wish(tutor_ids=(ada_weekly.pk,), day="Thursday"))
+
+    assert names(result) == ["Cy Moss"]
+    assert result.unmet == ("tutor",)
+    assert "all of" not in result.explanation
+    assert result.matches[0].reasoning.startswith("Teaches Python; free Thursday Dec 3")

@@ -96,11 +96,18 @@ def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
 ALL_WHEN = ("day", "after", "before", "earliest", "latest", "time", "part_of_day", "mode")
 
 
-def reasoning(candidate: Candidate, wish: Wish, names: dict[str, str]) -> str:
-    """Return why this tutor: "Teaches Python; free Monday Dec 7 at 10:00 AM, online."."""
+def reasoning(
+    candidate: Candidate, wish: Wish, names: dict[str, str], *, any_subject: bool = False
+) -> str:
+    """Return why this tutor: "Teaches Python; free Monday Dec 7 at 10:00 AM, online.".
+
+    ``any_subject``: the subjects were alternatives, so those not taught go unsaid.
+    """
     if names:
         teaches = get_text_list(candidate.covered, _("and"))
         missing = [name for name in names.values() if name not in candidate.covered]
+        if any_subject:
+            missing = []
         if missing:
             teaches = _("%(taught)s (not %(missing)s)") % {
                 "taught": teaches,
@@ -123,6 +130,9 @@ def reasoning(candidate: Candidate, wish: Wish, names: dict[str, str]) -> str:
 def explain(wish: Wish, ranking: _Ranking) -> tuple[set[str], str]:
     """Return the wishes not met and one or two sentences saying so ("" when all are met)."""
     names, untaught, hidden = ranking.names, ranking.untaught, ranking.hidden
+    any_subject = ranking.any_subject
+    if any_subject:
+        untaught = []
     ranked = ranking.candidates
     unmet: set[str] = set()
     sentences: list[str] = []
@@ -156,7 +166,7 @@ def explain(wish: Wish, ranking: _Ranking) -> tuple[set[str], str]:
         return unmet, " ".join(sentences)
 
     top = ranked[0]
-    if len(top.covered) < len(taught):
+    if len(top.covered) < len(taught) and not any_subject:
         unmet.add("subjects")
         sentences.append(
             _("No tutor teaches all of %(subjects)s; %(tutor)s teaches %(covered)s.")
