@@ -56,8 +56,12 @@ def _part_words(part: str) -> str:
     }[PartOfDay(part)]
 
 
-def _moment(moment: datetime.datetime) -> str:
-    return slot_label(moment.astimezone(center_zone()))
+def _moment(moment: datetime.datetime, wish: Wish) -> str:
+    local = moment.astimezone(center_zone())
+    # "on Thursday Dec 3 after 8:00 PM", not "... after Thu Dec 3, 8:00 PM" again.
+    if wish.dates == (local.date(),):
+        return time_label(local)
+    return slot_label(local)
 
 
 def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
@@ -70,9 +74,9 @@ def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
         only_week = wish.week and not (wish.days or wish.dates)
         words.append(text if only_week else _("on %(day)s") % {"day": text})
     if "after" in which and wish.after is not None:
-        words.append(_("after %(when)s") % {"when": _moment(wish.after)})
+        words.append(_("after %(when)s") % {"when": _moment(wish.after, wish)})
     if "before" in which and wish.before is not None:
-        words.append(_("before %(when)s") % {"when": _moment(wish.before)})
+        words.append(_("before %(when)s") % {"when": _moment(wish.before, wish)})
     earliest = wish.earliest if "earliest" in which else None
     latest = wish.latest if "latest" in which else None
     if earliest is not None and latest is not None:
