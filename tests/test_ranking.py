@@ -545,7 +545,9 @@ def test_nothing_later_that_day_moves_to_the_next_day_and_says_so(frozen_clock, 
 
     assert result.matches[0].slots[0].start == local(12, 4, 10)
     assert result.unmet == ("day",)
-    assert "Thursday Dec 3" in result.explanation
+    assert result.explanation.startswith(
+        "Nobody is free on Thursday Dec 3 after 4:30 PM; the nearest is Friday Dec 4 at 10:00 AM"
+    )
 
 
 def test_earlier_than_the_offered_time_keeps_only_earlier_starts(frozen_clock, cy_weekly):
@@ -703,3 +705,24 @@ def test_replacing_the_days_of_a_wish_replaces_them():
 def test_a_wrong_wish_is_a_programming_error(fields):
     with pytest.raises(ValueError, match="must be"):
         Wish(**fields)
+
+
+def test_the_others_for_a_named_tutor_need_teach_only_one_of_their_subjects(
+    frozen_clock, ada_weekly, ben_weekly
+):
+    # Ada teaches Python and C++; Cy only Python, and he is the one free on Thursday.
+    make_tutor("Cy Moss", ["Python"], ("Thursday", "10:00", "12:00", "online", ""))
+
+    result = tutors_match(Wish(tutor_ids=(ada_weekly.pk,), day="Thursday"))
+
+    assert names(result) == ["Cy Moss"]
+    assert result.unmet == ("tutor",)
+    assert "all of" not in result.explanation
+    assert result.matches[0].reasoning.startswith("Teaches Python; free Thursday Dec 3")
+
+
+def test_earlier_than_a_time_on_another_day_names_the_day_and_time(frozen_clock, cy_weekly):
+    result = tutors_match(Wish(days=("Thursday",), before=local(12, 3, 10)))
+
+    assert result.unmet == ("before",)
+    assert "Nobody is free on Thursday before Thu Dec 3, 10:00 AM" in result.explanation

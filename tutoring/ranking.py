@@ -363,6 +363,9 @@ class _Ranking:
     names: dict[str, str]  # wished subject, lower-case -> as the roster spells it
     untaught: list[str]  # lower-case wished subjects no candidate teaches
     hidden: set[str] = field(default_factory=set)  # taught, but only by tutors left out
+    # The subjects are alternatives the student did not name (a named tutor's, for "who
+    # else"): teaching one is enough, and the others go unmentioned.
+    any_subject: bool = False
 
 
 def _rank(
@@ -447,7 +450,7 @@ def _matches(
         TutorMatch(
             tutor=c.tutor,
             score=c.score,
-            reasoning=wording.reasoning(c, wish, wished),
+            reasoning=wording.reasoning(c, wish, wished, any_subject=ranking.any_subject),
             slots=tuple(look.slot for look in c.looks[: max(slots_per_tutor, 1)]),
         )
         for c in ranked
@@ -529,6 +532,7 @@ def _named_elsewhere(
     subjects = wish.subjects or tuple(teaches.values())
     others_wish = replace(wish, subjects=subjects, tutor_ids=())
     others = _rank(others_wish, now=now, excluded=excluded | named, only=None)
+    others.any_subject = not wish.subjects
     unmet, explanation = wording.explain(others_wish, others)
     intro = wording.named_tutor_sentence(
         wish,

@@ -56,8 +56,12 @@ def _part_words(part: str) -> str:
     }[PartOfDay(part)]
 
 
-def _moment(moment: datetime.datetime) -> str:
-    return slot_label(moment.astimezone(center_zone()))
+def _moment(moment: datetime.datetime, wish: Wish) -> str:
+    local = moment.astimezone(center_zone())
+    # "on Thursday Dec 3 after 8:00 PM", not "... after Thu Dec 3, 8:00 PM" again.
+    if wish.dates == (local.date(),):
+        return time_label(local)
+    return slot_label(local)
 
 
 def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
@@ -70,9 +74,9 @@ def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
         only_week = wish.week and not (wish.days or wish.dates)
         words.append(text if only_week else _("on %(day)s") % {"day": text})
     if "after" in which and wish.after is not None:
-        words.append(_("after %(when)s") % {"when": _moment(wish.after)})
+        words.append(_("after %(when)s") % {"when": _moment(wish.after, wish)})
     if "before" in which and wish.before is not None:
-        words.append(_("before %(when)s") % {"when": _moment(wish.before)})
+        words.append(_("before %(when)s") % {"when": _moment(wish.before, wish)})
     earliest = wish.earliest if "earliest" in which else None
     latest = wish.latest if "latest" in which else None
     if earliest is not None and latest is not None:
@@ -96,11 +100,18 @@ def wish_words(wish: Wish, which: Iterable[str]) -> list[str]:
 ALL_WHEN = ("day", "after", "before", "earliest", "latest", "time", "part_of_day", "mode")
 
 
-def reasoning(candidate: Candidate, wish: Wish, names: dict[str, str]) -> str:
-    """Return why this tutor: "Teaches Python; free Monday Dec 7 at 10:00 AM, online."."""
+def reasoning(
+    candidate: Candidate, wish: Wish, names: dict[str, str], *, any_subject: bool = False
+) -> str:
+    """Return why this tutor: "Teaches Python; free Monday Dec 7 at 10:00 AM, online.".
+
+    ``any_subject``: the subjects were alternatives, so those not taught go unsaid.
+    """
     if names:
         teaches = get_text_list(candidate.covered, _("and"))
         missing = [name for name in names.values() if name not in candidate.covered]
+        if any_subject:
+            missing = []
         if missing:
             teaches = _("%(taught)s (not %(missing)s)") % {
                 "taught": teaches,
@@ -123,6 +134,9 @@ def reasoning(candidate: Candidate, wish: Wish, names: dict[str, str]) -> str:
 def explain(wish: Wish, ranking: _Ranking) -> tuple[set[str], str]:
     """Return the wishes not met and one or two sentences saying so ("" when all are met)."""
     names, untaught, hidden = ranking.names, ranking.untaught, ranking.hidden
+    any_subject = ranking.any_subject
+    if any_subject:
+        untaught = []
     ranked = ranking.candidates
     unmet: set[str] = set()
     sentences: list[str] = []
@@ -156,7 +170,7 @@ def explain(wish: Wish, ranking: _Ranking) -> tuple[set[str], str]:
         return unmet, " ".join(sentences)
 
     top = ranked[0]
-    if len(top.covered) < len(taught):
+    if len(top.covered) < len(taught) and not any_subject:
         unmet.add("subjects")
         sentences.append(
             _("No tutor teaches all of %(subjects)s; %(tutor)s teaches %(covered)s.")
