@@ -125,11 +125,11 @@ def test_no_thanks_also_thanks():
     assert acts_of("no thanks") == (Decline(), Command(CommandKind.THANKS))
 
 
-def test_no_then_a_new_search_searches_first():
-    acts = acts_of("no, tuesday")
+@pytest.mark.parametrize("text", ["no, tuesday", "wait no, java not python", "nah python instead"])
+def test_no_then_a_new_search_is_the_search(text):
+    acts = acts_of(text)
     assert isinstance(acts[0], Search)
-    assert acts[0].request.day == "Tuesday"
-    assert Decline() in acts
+    assert Decline() not in acts
 
 
 # --- Picking an offered time ----------------------------------------------------------------
@@ -573,8 +573,23 @@ def test_cool_thanks_accepts_and_thanks():
     assert acts_of("cool thx") == (Accept(), Command(CommandKind.THANKS))
 
 
-def test_a_bare_cancel_may_also_mean_cancelling_a_booking():
-    assert acts_of("cancel") == (Command(CommandKind.STOP), Manage(ManageKind.CANCEL))
+def test_a_bare_cancel_stops_and_cancels_no_booking():
+    assert acts_of("cancel") == (Command(CommandKind.STOP),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok what about stats then",
+        "ok then python on monday",
+        "ok i need to cancel",
+        "sure, when is hana free",
+        "yes but not monday",
+        "ok nvm",
+    ],
+)
+def test_a_leading_ok_before_something_else_is_not_a_yes(text):
+    assert Accept() not in acts_of(text)
 
 
 def test_none_to_an_offer_is_also_a_no():

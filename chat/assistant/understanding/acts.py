@@ -2,9 +2,11 @@
 
 A message is read into a tuple of acts, most specific first. The dialogue policy walks the
 tuple and acts on the first one that fits the moment; a later act is an alternative reading
-for when an earlier one does not fit ("cancel" is ``Command(STOP)`` then
-``Manage(CANCEL)``: stop the flow in progress, or, with nothing in progress, cancel a
-booking). Text with nothing readable gives no acts at all.
+for when an earlier one does not fit ("6:30" is a ``Pick`` then a ``Search``; "cancel my
+booking" is ``Manage(CANCEL)`` then ``Command(STOP)``). An act is only added when the words
+really say it: a policy may also look for an act anywhere in the tuple, so "ok what about
+stats then" carries no ``Accept`` and a bare "cancel" is only ``Command(STOP)``. Text with
+nothing readable gives no acts at all.
 
 The acts never look at the conversation: "6:30" is both a ``Pick`` (of an offered time) and a
 ``Search`` (when nothing is on offer), and the policy chooses.
@@ -480,13 +482,10 @@ def find_acts(
         acts.append(Decline())
     if searching:
         same_tutor = not request.tutor_ids and bool(_PRONOUN_TUTOR.search(joined))
+        # "no, tuesday", "wait no, java not python": the new search is the answer, not a no.
         acts.append(Search(request, same_tutor=same_tutor))
-        if declines:
-            acts.append(Decline())  # "no, tuesday": the new search comes first
     if _STOP.search(joined) or (_BARE_CANCEL.search(joined) and not acts):
         acts.append(Command(CommandKind.STOP))
-        if _BARE_CANCEL.search(joined):
-            acts.append(Manage(ManageKind.CANCEL))
     if _BACK.search(joined):
         acts.append(Command(CommandKind.BACK))
     if not searching and _HELP_CMD.search(joined):
@@ -495,9 +494,11 @@ def find_acts(
         acts.append(Command(CommandKind.THANKS))
     if _GREETING.match(joined):
         acts.append(Command(CommandKind.GREETING))
-    # "yes others can join", "sure, anyone can join": a leading yes is a yes, last of all.
-    if words[0] in _LEADING_YES and Decline() not in acts and Accept() not in acts:
-        acts.append(Accept())
+    # "yes others can join", "sure, anyone can join": a leading yes is a yes when nothing else
+    # was understood ("ok what about stats then" is a search, never a yes).
+    polite = (Command(CommandKind.THANKS), Command(CommandKind.GREETING))
+    if words[0] in _LEADING_YES and all(act in polite for act in acts):
+        acts.insert(0, Accept())
     return tuple(dict.fromkeys(acts))
 
 
