@@ -32,7 +32,7 @@ def _build_day_phrases() -> dict[tuple[str, ...], _DayRef]:
         for prefix in (("this",), ("coming",), ("this", "coming")):
             phrases[(*prefix, word)] = _DayRef("this", weekday)
         phrases[("next", word)] = _DayRef("next", weekday)
-    phrases[("today",)] = _DayRef("offset", 0)
+    phrases[("today",)] = phrases[("hoy",)] = _DayRef("offset", 0)
     for word in _TONIGHT_WORDS:
         phrases[(word,)] = _DayRef("offset", 0, "evening")
     for part in _PARTS:
