@@ -125,11 +125,11 @@ def test_no_thanks_also_thanks():
     assert acts_of("no thanks") == (Decline(), Command(CommandKind.THANKS))
 
 
-def test_no_then_a_new_search_searches_first():
-    acts = acts_of("no, tuesday")
+@pytest.mark.parametrize("text", ["no, tuesday", "wait no, java not python", "nah python instead"])
+def test_no_then_a_new_search_is_the_search(text):
+    acts = acts_of(text)
     assert isinstance(acts[0], Search)
-    assert acts[0].request.day == "Tuesday"
-    assert Decline() in acts
+    assert Decline() not in acts
 
 
 # --- Picking an offered time ----------------------------------------------------------------
@@ -384,6 +384,13 @@ def test_booking_with_a_named_tutor_is_a_search_not_a_question(text):
         ("where r u located", Topic.LOCATION),
         ("show my bookings", Topic.MY_BOOKINGS),
         ("what time is my appointment", Topic.MY_BOOKINGS),
+        ("when am i meeting maya", Topic.MY_BOOKINGS),
+        ("show bookings", Topic.MY_BOOKINGS),
+        ("do i need to come in", Topic.MODE),
+        ("how does the online session work", Topic.MODE),
+        ("whats your email", Topic.CONTACT),
+        ("who do i call", Topic.CONTACT),
+        ("list of tutors", Topic.WHO_TEACHES),
     ],
 )
 def test_everyday_questions(text, topic):
@@ -410,6 +417,8 @@ def test_everyday_questions(text, topic):
         ("whats the student id for", "student-id"),
         ("is the student id required", "student-id"),
         ("do i have to give my student id", "student-id"),
+        ("whats the point of the student id", "student-id"),
+        ("do i need a student id", "student-id"),
     ],
 )
 def test_why_a_step_asks_what_it_asks(text, step):
@@ -444,6 +453,10 @@ def test_why_a_step_asks_what_it_asks(text, step):
         ("change my name to Ana Lopez", "student_name", "Ana Lopez"),
         ("name is actually Ana Lopez", "student_name", "Ana Lopez"),
         ("oops wrong email its ana@gmail.com", "student_email", "ana@gmail.com"),
+        ("my student id is actually W7654321", "student_id", "W7654321"),
+        ("wrong id, its W7654321", "student_id", "W7654321"),
+        ("can we do 7 instead", "time", "7"),
+        ("actually thursday instead", "day", "Thursday"),
     ],
 )
 def test_corrections_name_the_field(text, field, value):
@@ -469,9 +482,16 @@ def test_a_plain_form_answer_is_not_a_correction(text):
     assert Correct not in kinds(text)
 
 
-def test_a_time_change_mid_form_is_also_a_pick():
-    acts = acts_of("actually can we do 6:30 instead")
-    assert Pick(time=time(18, 30)) in acts
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("actually can we do 6:30 instead", time(18, 30)),
+        ("can we do 7 instead", time(19)),
+        ("change the time to noon", time(12)),
+    ],
+)
+def test_a_time_change_is_also_a_pick(text, at):
+    assert Pick(time=at) in acts_of(text)
 
 
 # --- Managing bookings ----------------------------------------------------------------------
@@ -498,6 +518,7 @@ def test_a_time_change_mid_form_is_also_a_pick():
         ("change my appointment", ManageKind.RESCHEDULE),
         ("can i change the time of my appointment", ManageKind.RESCHEDULE),
         ("move my session to friday", ManageKind.RESCHEDULE),
+        ("can we move it", ManageKind.RESCHEDULE),
         ("i cant make it", ManageKind.CANCEL),
         ("delete my appointment", ManageKind.CANCEL),
         ("book another one", ManageKind.ANOTHER),
@@ -522,6 +543,22 @@ def test_a_reschedule_with_a_day_carries_the_search():
     acts = acts_of("can i move it to thursday")
     assert acts[0] == Manage(ManageKind.RESCHEDULE)
     assert acts[1].request.days == ("Thursday",)
+
+
+def test_changing_a_session_moves_it_and_corrects_no_field():
+    acts = acts_of("can i change my session to friday")
+    assert acts[0] == Manage(ManageKind.RESCHEDULE)
+    assert Correct not in [type(act) for act in acts]
+
+
+def test_yes_cancel_it_confirms():
+    acts = acts_of("yes cancel it")
+    assert acts[0] == Manage(ManageKind.CANCEL)
+    assert Accept() in acts
+
+
+def test_changing_ones_mind_to_a_new_search_does_not_stop():
+    assert Command(CommandKind.STOP) not in acts_of("i changed my mind, can i do tuesday")
 
 
 def test_keeping_a_booking_is_never_cancelling_it():
@@ -573,8 +610,22 @@ def test_cool_thanks_accepts_and_thanks():
     assert acts_of("cool thx") == (Accept(), Command(CommandKind.THANKS))
 
 
-def test_a_bare_cancel_may_also_mean_cancelling_a_booking():
-    assert acts_of("cancel") == (Command(CommandKind.STOP), Manage(ManageKind.CANCEL))
+def test_a_bare_cancel_stops_and_cancels_no_booking():
+    assert acts_of("cancel") == (Command(CommandKind.STOP),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok what about stats then",
+        "ok then python on monday",
+        "sure, when is hana free",
+        "yes but not monday",
+        "ok nvm",
+    ],
+)
+def test_a_leading_ok_before_something_else_is_not_a_yes(text):
+    assert Accept() not in acts_of(text)
 
 
 def test_none_to_an_offer_is_also_a_no():

@@ -220,3 +220,16 @@ def test_a_request_at_the_end_of_a_long_message_is_read():
 
 def test_the_read_limit_is_four_thousand_characters():
     assert READ_LIMIT == 4000
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "part", "mode"),
+    [
+        ("necesito ayuda con python el jueves por la tarde", "Thursday", "afternoon", None),
+        ("python el lunes en linea", "Monday", None, "online"),
+        ("python el viernes por la noche, presencial", "Friday", "evening", "on campus"),
+    ],
+)
+def test_spanish_days_parts_and_modes(text, day, part, mode):
+    request = request_of(text)
+    assert (request.day, request.part_of_day, request.mode) == (day, part, mode)

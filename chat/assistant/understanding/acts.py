@@ -2,9 +2,11 @@
 
 A message is read into a tuple of acts, most specific first. The dialogue policy walks the
 tuple and acts on the first one that fits the moment; a later act is an alternative reading
-for when an earlier one does not fit ("cancel" is ``Command(STOP)`` then
-``Manage(CANCEL)``: stop the flow in progress, or, with nothing in progress, cancel a
-booking). Text with nothing readable gives no acts at all.
+for when an earlier one does not fit ("6:30" is a ``Pick`` then a ``Search``; "cancel my
+booking" is ``Manage(CANCEL)`` then ``Command(STOP)``). An act is only added when the words
+really say it: a policy may also look for an act anywhere in the tuple, so "ok what about
+stats then" carries no ``Accept`` and a bare "cancel" is only ``Command(STOP)``. Text with
+nothing readable gives no acts at all.
 
 The acts never look at the conversation: "6:30" is both a ``Pick`` (of an offered time) and a
 ``Search`` (when nothing is on offer), and the policy chooses.
@@ -24,6 +26,7 @@ from enum import StrEnum
 
 from .intents import _yes_no
 from .reading import Request, _Reading
+from .times import _Clock
 
 
 @dataclass(frozen=True)
@@ -185,8 +188,8 @@ _NAME_IS = re.compile(
 _NAME_STOP = frozenset("not and but my i email is its it please pls thanks from at".split())
 _NAME_FILLER = frozenset("actually really just now".split())
 _ID_IS = _find(
-    r"\b(?:student id|student number|id number|w number|my id|id)\s*(?:is|should be|=)\s+"
-    r"([a-z]?\d[a-z0-9]{3,})\b"
+    r"\b(?:student id|student number|id number|w number|my id|id)\b(?:\s+\w+){0,2}?\s*"
+    r"(?:is|its|should be|=)\s+(?:actually\s+|really\s+)?([a-z]?\d[a-z0-9]{3,})\b"
 )
 _CLASSES_ARE = re.compile(
     r"\bmy (?:class|classes|course|courses) (?:is|are|should be)\s+(.+?)\s*[.!?]*$", re.IGNORECASE
@@ -202,7 +205,11 @@ _CLOCK_TEXT = _find(
 _NEW_TIME = _find(
     r"\b(?:(?:change|switch|move) (?:the |my )?time to|make it|make that)\s+(?:at\s+)?"
     r"(\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?|noon)(?![\d/:])"
+    r"|\b(?:can|could) (?:we|i) (?:do|have|get|make it)\s+(?:at\s+)?"
+    r"(\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?|noon)(?![\d/:])\s+instead\b"
 )
+_NEW_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.?m?\.?)?")
+_BOOKING_NOUN = _find(r"\b(?:booking|appointment|session|reservation)s?\b")
 _MOVE = _find(r"\b(?:move|moving|push|reschedul\w*|resched|postpone)\b")
 
 _NEGATED_CANCEL = _find(
@@ -225,6 +232,7 @@ _RESCHEDULE = _find(
     r"\b(?:reschedul\w*|resched|postpone)\b"
     r"|\b(?:move|push|shift)\s+(?:it|that|this|my|the)\b"
     r"(?:\s+\w+){0,3}?\s*\b(?:to|til|till|until|back|forward|later|earlier|another|a)\b"
+    r"|\b(?:can|could) (?:we|i|you|u) (?:move|push|shift) it\b"
     # "change" and "switch" reschedule only a booking: "change my name" is a correction.
     r"|\b(?:move|push|change|switch|shift)\s+(?:\w+\s+){0,3}?(?:of\s+)?(?:my|the)\s+(?:\w+\s+)?"
     r"(?:booking|appointment|session|reservation)\b"
@@ -247,6 +255,8 @@ _MY_BOOKINGS = _find(
     rf"|\bmy (?:bookings|appointments|sessions|reservations|booking|appointment|session)\b"
     r"|\bwhat time did i (?:pick|choose|book|get|say)\b|\bwhat did i (?:pick|choose)\b"
     rf"|\bwhat {_BOOKING_WORD} (?:do|did|have) i\b|\bdo i have any {_BOOKING_WORD}\b"
+    r"|\bwhen (?:am|do) i (?:meet|meeting|see|seeing|have)\b"
+    r"|\b(?:show|list|see|view)(?: me)? (?:the |all )?(?:bookings|appointments|sessions)\b"
 )
 _LIST_WORDS = _find(
     r"\b(?:what are|show|list|see|view|check)\b(?:\s+\w+){0,4}?\s+my\b"
@@ -259,7 +269,9 @@ _WHY = _find(
     r"|\bwhat does (?:that|this|it) mean\b|\bwhat do you mean\b|\bwhat is that\b"
     r"|\bwhats that (?:for|mean)\b|\bdo i (?:have|need) to (?:give|put|answer|say|share)\b"
     r"|\bis (?:it|that|this|the \w+(?: \w+)?) (?:required|optional|necessary|mandatory)\b"
-    r"|\bwhats (?:\w+\s+){0,4}?for\b"
+    r"|\bwhats (?:\w+\s+){0,4}?for\b|\b(?:whats|what is) the point\b"
+    r"|\bdo i (?:need|have) to (?:have|give|put|share|provide) (?:a |my )?(?:student id|id|school"
+    r"|college|email|name)\b|\bdo i need (?:a|my) (?:student id|id|school email|college email)\b"
 )
 _WHY_STEPS = (
     ("ccsf-email", _find(r"\b(?:school|college|ccsf|student email|edu)\b")),
@@ -271,9 +283,9 @@ _WHY_STEPS = (
     ("additional-notes", _find(r"\b(?:notes|note|anything else)\b")),
 )
 _WHO_TEACHES = _find(
-    r"\bwho(?:s| is)?\b(?:\s+\w+){0,2}?\s+(?:teach|teaches|tutor|tutors|does|do|can|help"
-    r"|helps|knows|covers|handles|is good|good at|available for|for)\b"
-    r"|\b(?:which|what) tutors?\b"
+    r"\bwho(?:s| is| are| do| does| can)?\b(?:\s+\w+){0,3}?\s+(?:teach\w*|tutor\w*|help\w*"
+    r"|knows|covers|handles|good at|available for|for)\b"
+    r"|\b(?:which|what) tutors?\b|\blist (?:of )?(?:the )?tutors\b|\ball (?:the )?tutors\b"
 )
 # "do you have psych tutors", "is there a chem tutor": a question only when a subject is named.
 _DO_YOU_TEACH = _find(
@@ -299,6 +311,8 @@ _MODE_Q = _find(
     r"|is the session|is my session|are sessions|are they|so its|and its)\b"
     r"(?:\s+\w+){0,4}?\s+(?:online|in person|zoom|on campus|campus|remote|virtual|come in"
     r"|on zoom)\b"
+    r"|\bdo i (?:need|have) to (?:come in|come to campus|be there|go there|show up)\b"
+    r"|\bhow (?:does|do|will) (?:the |an |my |a )?(?:online|zoom|remote|virtual)\b"
 )
 _WANTS = _find(r"\b(?:can i|could i|can we|could we|instead|rather|prefer|i want|id like|switch)\b")
 _LOCATION = _find(
@@ -317,6 +331,7 @@ _CONTACT = _find(
     r"|\breach (?:you|someone|the center|them|somebody|a person|staff)\b"
     r"|\bemail (?:the|you|someone|them|staff|somebody)\b|\brunning late\b|\bbe late\b"
     r"|\btalk to (?:a|someone|somebody) (?:person|human|real)\b|\btalk to a human\b"
+    r"|\b(?:your|the centers?|center) (?:email|phone|number|email address)\b"
 )
 _HELP_Q = _find(
     r"\bwhat can (?:you|u) do\b|\bhow (?:does|do) (?:this|it|you) work\b"
@@ -461,6 +476,9 @@ def find_acts(
         reading.declined_day,
     )
     pick = _pick(joined, reading, names_thing)
+    new_time = next((a for a in acts if isinstance(a, Correct) and a.field == "time"), None)
+    if pick is None and new_time is not None:
+        pick = _picked_time(new_time.value)  # "can we do 7 instead" to an offer picks 7 PM
     if pick is not None:
         acts.append(pick)
 
@@ -480,13 +498,11 @@ def find_acts(
         acts.append(Decline())
     if searching:
         same_tutor = not request.tutor_ids and bool(_PRONOUN_TUTOR.search(joined))
+        # "no, tuesday", "wait no, java not python": the new search is the answer, not a no.
         acts.append(Search(request, same_tutor=same_tutor))
-        if declines:
-            acts.append(Decline())  # "no, tuesday": the new search comes first
-    if _STOP.search(joined) or (_BARE_CANCEL.search(joined) and not acts):
+    # "i changed my mind, can i do tuesday": the new search is the answer, not a stop.
+    if (_STOP.search(joined) and not searching) or (_BARE_CANCEL.search(joined) and not acts):
         acts.append(Command(CommandKind.STOP))
-        if _BARE_CANCEL.search(joined):
-            acts.append(Manage(ManageKind.CANCEL))
     if _BACK.search(joined):
         acts.append(Command(CommandKind.BACK))
     if not searching and _HELP_CMD.search(joined):
@@ -495,9 +511,16 @@ def find_acts(
         acts.append(Command(CommandKind.THANKS))
     if _GREETING.match(joined):
         acts.append(Command(CommandKind.GREETING))
-    # "yes others can join", "sure, anyone can join": a leading yes is a yes, last of all.
-    if words[0] in _LEADING_YES and Decline() not in acts and Accept() not in acts:
-        acts.append(Accept())
+    # "yes others can join", "sure, anyone can join": a leading yes is a yes when nothing else
+    # was understood ("ok what about stats then" is a search, never a yes).
+    polite = (Command(CommandKind.THANKS), Command(CommandKind.GREETING))
+    if words[0] in _LEADING_YES and all(act in polite for act in acts):
+        acts.insert(0, Accept())
+    elif words[0] in _LEADING_YES and acts[:2] == [
+        Manage(ManageKind.CANCEL),
+        Command(CommandKind.STOP),
+    ]:
+        acts.append(Accept())  # "yes cancel it" confirms a cancellation
     return tuple(dict.fromkeys(acts))
 
 
@@ -505,6 +528,17 @@ _MOVE_WORDS = 60
 _LEADING_YES = frozenset(
     "yes yeah yep yup yea ya sure ok okay alright absolutely definitely".split()
 )
+
+
+def _picked_time(value: str) -> Pick | None:
+    """Return a pick of the time a correction names ("7" is 7 PM, as everywhere)."""
+    if value == "noon":
+        return Pick(time=datetime.time(12))
+    match = _NEW_CLOCK.fullmatch(value.replace(" ", ""))
+    if match is None:
+        return None
+    resolved = _Clock(int(match[1]), int(match[2] or 0), match[3]).resolve(None)
+    return Pick(time=resolved) if resolved is not None else None
 
 
 def _is_answer(act: Act) -> bool:
@@ -542,9 +576,11 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
     classes = _CLASSES_ARE.search(text) if "my" in joined else None
     if classes is not None:
         found.append(Correct("classes", classes[1]))
+    if _BOOKING_NOUN.search(joined):  # "change my session to friday" moves a booking
+        return found
     new_time = _NEW_TIME.search(normalised)
     if new_time is not None and request.time is None:
-        found.append(Correct("time", new_time[1]))
+        found.append(Correct("time", new_time[1] or new_time[2]))
     changes = _CHANGE_TIME.search(joined) and not _MOVE.search(joined)
     if changes and not (request.subjects or request.courses or request.tutor_ids):
         if request.time is not None:
@@ -552,7 +588,7 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
             clock = _CLOCK_TEXT.search(normalised[marker.start() if marker else 0 :])
             if clock is not None:
                 found.append(Correct("time", clock[0]))
-        if request.day is not None and re.search(r"\b(?:make it|change|switch)\b", joined):
+        if request.day is not None and re.search(r"\b(?:make it|change|switch|instead)\b", joined):
             found.append(Correct("day", request.day))
     return found
 
@@ -578,7 +614,8 @@ def _questions(joined: str, request: Request, names_thing: bool) -> list[Ask | M
     if not when and teaches and not request.tutor_ids:
         if not (_SOMEONE_ELSE.search(joined) and not (subject or course)):
             asks.append(Ask(Topic.WHO_TEACHES, subject=subject, course=course))
-    if request.tutor_ids and not (request.subjects or request.courses or when):
+    asks_bookings = Ask(Topic.MY_BOOKINGS) in asks  # "when am i meeting maya"
+    if request.tutor_ids and not (request.subjects or request.courses or when or asks_bookings):
         if _TUTOR_TIMES.search(joined):
             asks.append(Ask(Topic.TUTOR_TIMES, tutor_ids=request.tutor_ids))
     if not names_thing and _SUBJECTS.search(joined):

@@ -16,14 +16,17 @@ DEFAULT_DEPARTMENTS = frozenset(
 )
 
 
+# With the Spanish names, as many students at the center write them ("el jueves").
 _WEEKDAY_WORDS = {
-    **dict.fromkeys(("monday", "mon", "mondays"), 0),
-    **dict.fromkeys(("tuesday", "tue", "tues", "tuesdays", "tusday"), 1),
-    **dict.fromkeys(("wednesday", "wed", "weds", "wednesdays", "wensday", "wendsday"), 2),
-    **dict.fromkeys(("thursday", "thu", "thur", "thurs", "thursdays"), 3),
-    **dict.fromkeys(("friday", "fri", "fridays"), 4),
-    **dict.fromkeys(("saturday", "sat", "saturdays"), 5),
-    **dict.fromkeys(("sunday", "sun", "sundays"), 6),
+    **dict.fromkeys(("monday", "mon", "mondays", "lunes"), 0),
+    **dict.fromkeys(("tuesday", "tue", "tues", "tuesdays", "tusday", "martes"), 1),
+    **dict.fromkeys(
+        ("wednesday", "wed", "weds", "wednesdays", "wensday", "wendsday", "miercoles"), 2
+    ),
+    **dict.fromkeys(("thursday", "thu", "thur", "thurs", "thursdays", "jueves"), 3),
+    **dict.fromkeys(("friday", "fri", "fridays", "viernes"), 4),
+    **dict.fromkeys(("saturday", "sat", "saturdays", "sabado"), 5),
+    **dict.fromkeys(("sunday", "sun", "sundays", "domingo"), 6),
 }
 _TONIGHT_WORDS = ("tonight", "tonite", "2nite", "tonigh", "tonght")
 _TOMORROW_WORDS = ("tomorrow", "tomorow", "tommorow", "tommorrow", "tmrw", "tmr", "2morrow")
@@ -32,9 +35,10 @@ _PARTS = ("morning", "afternoon", "evening")
 _PART_PHRASES = _Phrases(
     {
         **_spelled("morning|mornings", "morning"),
-        **_spelled("afternoon|afternoons|after school", "afternoon"),
+        **_spelled("afternoon|afternoons|after school|tarde|la tarde", "afternoon"),
         **_spelled(
-            "evening|evenings|night|nights|nite|nites|late evening|after work|after dinner",
+            "evening|evenings|night|nights|nite|nites|late evening|after work|after dinner"
+            "|noche|la noche",
             "evening",
         ),
     }
@@ -45,11 +49,12 @@ _MODE_PHRASES = _Phrases(
     {
         **_spelled(
             "online|on line|zoom|remote|remotely|virtual|virtually|video|google meet|webcam"
+            "|en linea"
             "|from home",
             _ONLINE,
         ),
         **_spelled(
-            "on campus|campus|in person|inperson|face to face|f2f|onsite|on site|irl"
+            "on campus|campus|in person|inperson|face to face|f2f|onsite|on site|irl|presencial"
             "|at the center|at the centre",
             _ON_CAMPUS,
         ),

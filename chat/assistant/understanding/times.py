@@ -32,7 +32,7 @@ def _build_day_phrases() -> dict[tuple[str, ...], _DayRef]:
         for prefix in (("this",), ("coming",), ("this", "coming")):
             phrases[(*prefix, word)] = _DayRef("this", weekday)
         phrases[("next", word)] = _DayRef("next", weekday)
-    phrases[("today",)] = _DayRef("offset", 0)
+    phrases[("today",)] = phrases[("hoy",)] = _DayRef("offset", 0)
     for word in _TONIGHT_WORDS:
         phrases[(word,)] = _DayRef("offset", 0, "evening")
     for part in _PARTS:
@@ -344,10 +344,25 @@ def _take_bounds(scan: _Scan) -> _Bounds:
         latest.append((match.start(), clock))
         return True
 
-    scan.take(_BETWEEN, between)
-    scan.take(_AFTER, after)
-    scan.take(_BEFORE, before)
+    # Each pattern needs one of its words, so a long message without them skips it.
+    words = frozenset(scan.words)
+    if words & _BETWEEN_WORDS or "-" in scan.rest:
+        scan.take(_BETWEEN, between)
+    if words & _AFTER_WORDS:
+        scan.take(_AFTER, after)
+    if words & _BEFORE_WORDS:
+        scan.take(_BEFORE, before)
     return _Bounds(earliest, latest)
+
+
+_BETWEEN_WORDS = frozenset("between btwn from to till til until".split())
+_AFTER_WORDS = frozenset(
+    "after from later earlier starting not past busy work working class stuck occupied or"
+    " onwards onward and".split()
+)
+_BEFORE_WORDS = frozenset(
+    "before by until till til later earlier not done out finished ending or at".split()
+)
 
 
 # --- Due dates, weeks, several days ------------------------------------------------------------
