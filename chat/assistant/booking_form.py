@@ -237,7 +237,11 @@ def is_skip(text: str) -> bool:
     """Return whether ``text`` declines an optional question ("skip", "idk", "i dont have one")."""
     cleaned = re.sub(r"[\s.!,]+", " ", text.lower().replace("’", "'")).strip()
     cleaned = re.sub(r"^(?:um+|uh+|hmm+|sorry|oh|ah|well)\s+", "", cleaned)
-    return bool(_SKIP.match(cleaned))
+    if _SKIP.match(cleaned):
+        return True
+    # "nope thats it", "no, nothing else", "nah im good": a no, then a skip.
+    rest = re.sub(r"^(?:no+|nope|nah|no thanks)\s+", "", cleaned)
+    return rest != cleaned and bool(_SKIP.match(rest))
 
 
 def emails_in(text: str) -> list[str]:
@@ -259,9 +263,13 @@ def is_college_address(address: str) -> bool:
     return address.endswith("@" + domain) or address.endswith("." + domain)
 
 
+# A student ID as colleges print them: a letter and 7-8 digits ("W1234567"), or "@" and 8 digits.
+_STUDENT_ID = re.compile(r"(?<![\w@.])(?:[A-Za-z]\d{7,8}|@\d{8})(?![\w@])")
+
+
 def name_in(text: str) -> str | None:
     """Return a person's name from ``text`` with emails and filler words taken out."""
-    rest = _EMAIL.sub(" ", text)
+    rest = _STUDENT_ID.sub(" ", _EMAIL.sub(" ", text))
     rest = re.sub(r"[(\[<\"']\s*[)\]>\"']", " ", rest)
     rest = _NAME_LEADS.sub(" ", rest)
     rest = _EMAIL_WORDS.sub(" ", rest)
@@ -319,10 +327,12 @@ def fields_anywhere(text: str, values: dict) -> dict:
             found["student_name"] = name
     student_id = re.search(
         r"\b(?:student )?id(?: number)?(?: is|:)\s*([A-Za-z]?\d{5,9})\b", text, re.I
-    )
+    ) or _STUDENT_ID.search(_EMAIL.sub(" ", text))
     if student_id:
         try:
-            found["student_id"] = clean_student_id(student_id.group(1))
+            found["student_id"] = clean_student_id(
+                student_id.group(student_id.lastindex or 0).lstrip("@")
+            )
         except InvalidAnswer:
             pass
     return found

@@ -635,8 +635,8 @@ class Policy:
         wishes.tutor_ids = (tutor_ids[0],)
         return self._run_search(wishes)
 
-    def _teaches(self, tutor_id: int) -> bool:
-        wanted = set(self.c.wishes.subjects)
+    def _teaches(self, tutor_id: int, subjects: tuple[str, ...] | None = None) -> bool:
+        wanted = set(self.c.wishes.subjects if subjects is None else subjects)
         if not wanted:
             return False
         found = directory.tutor_times(tutor_id, now=self.now, limit=0)
@@ -975,6 +975,8 @@ class Policy:
             return self._change_slot()
         if correct is None or correct.field not in booking_form.FIELD:
             return None
+        if c.draft.values.get(correct.field) in (None, "", []):
+            return None  # not a correction: a first answer, read with the rest of the message
         name = correct.field
         step = booking_form.STEP_OF_FIELD[name]
         reading = booking_form.read_answer(
@@ -1470,8 +1472,11 @@ class Policy:
         result = tutors_match(wish, now=self.now)
         record_unmet_search(wish=wish, result=result)
         if len(wishes.tutor_ids) > 1 and self._one_first_name(wishes.tutor_ids):
-            return self._which_tutor(wishes)
-        if len(wishes.tutor_ids) > 1 and self._one_first_name(wishes.tutor_ids):
+            teaching = [t for t in wishes.tutor_ids if self._teaches(t, wishes.subjects)]
+            if len(teaching) == 1:
+                # "accounting with chris": the Chris who teaches accounting.
+                wishes.tutor_ids = tuple(teaching)
+                return self._run_search(wishes, prefer_tutor=prefer_tutor)
             return self._which_tutor(wishes)
         if wishes.tutor_ids:
             return self._present_named(result, wishes)

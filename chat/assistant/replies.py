@@ -136,7 +136,8 @@ def booked(booking, *, tutor_name: str, email: str, moved_from: str = "") -> str
     if moved_from:
         lines.append(_("Your %(old)s is cancelled.") % {"old": moved_from})
     lines += [
-        f"**{tutor_name}**: {slot_label(start, end)}, {Mode(booking.mode).label}{place}",
+        f"**{tutor_name}**: {slot_label(start, end)} {zone_label()}, "
+        f"{Mode(booking.mode).label}{place}",
         _("[Add to your calendar](%(ics)s) · [Cancel this booking](%(cancel)s)")
         % {"ics": booking.ics_path, "cancel": booking.cancel_path},
         _("A confirmation email is on its way to %(email)s.") % {"email": email},
