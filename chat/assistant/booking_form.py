@@ -214,7 +214,9 @@ _EMAIL_WORDS = re.compile(
 _NOT_NAME_WORDS = re.compile(
     r"\b(?:why|what|when|where|who|how|help|need|want|book|cancel|tutor|session|skip|"
     r"don'?t|dont|have|time|change|instead|monday|tuesday|wednesday|thursday|friday|python|"
-    r"java|please|thanks|thank|email|id|number|online|campus)\b|\?|\d",
+    r"java|please|thanks|thank|email|id|number|online|campus|name|just|only|not|no|yes|yeah|"
+    r"ok|okay|sure|idk|skip|none|hi|hello|hey|sorry|what|which|later|tomorrow|today|wait|"
+    r"h+m+|u+m+|u+h+|lol|lmao|ugh|huh|oops|asdf\w*|test|thing|stuff|something)\b|\?|\d",
     re.I,
 )
 
@@ -267,8 +269,8 @@ def is_college_address(address: str) -> bool:
 _STUDENT_ID = re.compile(r"(?<![\w@.])(?:[A-Za-z]\d{7,8}|@\d{8})(?![\w@])")
 
 
-def name_in(text: str) -> str | None:
-    """Return a person's name from ``text`` with emails and filler words taken out."""
+def _name_candidate(text: str) -> str | None:
+    """Return what is left of ``text`` once emails, IDs and filler words are taken out."""
     rest = _STUDENT_ID.sub(" ", _EMAIL.sub(" ", text))
     rest = re.sub(r"[(\[<\"']\s*[)\]>\"']", " ", rest)
     rest = _NAME_LEADS.sub(" ", rest)
@@ -278,12 +280,25 @@ def name_in(text: str) -> str | None:
         return None
     if not re.search(r"[^\W\d_]", rest):
         return None
-    try:
-        name = clean_student_name(rest)
-    except InvalidAnswer:
-        return None
+    return rest
+
+
+def _checked_name(candidate: str) -> str:
+    """Return ``candidate`` as a name (raise ``InvalidAnswer`` saying why it cannot be one)."""
+    name = clean_student_name(candidate)
     # Students type names in lower case; the tutor sees them capitalised.
     return name.title() if name.islower() else name
+
+
+def name_in(text: str) -> str | None:
+    """Return a person's name from ``text`` with emails and filler words taken out."""
+    candidate = _name_candidate(text)
+    if candidate is None:
+        return None
+    try:
+        return _checked_name(candidate)
+    except InvalidAnswer:
+        return None
 
 
 def _email_fields(text: str, values: dict, step: str) -> tuple[dict, str | None]:
@@ -340,9 +355,13 @@ def fields_anywhere(text: str, values: dict) -> dict:
 
 def _read_name_email(text: str, values: dict, _courses) -> Reading:
     found, college_as_personal = _email_fields(text, values, "name-email")
-    name = name_in(text)
-    if name:
-        found["student_name"] = name
+    candidate = _name_candidate(text)
+    if candidate is not None:
+        try:
+            found["student_name"] = _checked_name(candidate)
+        except InvalidAnswer as invalid:
+            # Markup or control characters in a name: say so, keep the email if one came.
+            return Reading(values=found, problem=invalid.message)
     if not found and not college_as_personal:
         if emails_in(text) == [] and "@" in text:
             return Reading(problem=_("That doesn't look like a complete email address."))

@@ -889,6 +889,13 @@ class Policy:
             step, self.heard.text, draft.values, known_courses=self._known_courses()
         )
         anywhere = booking_form.fields_anywhere(self.heard.text, draft.values)
+        # An answer given before changes only when the student says so ("oops, my email is").
+        corrected = {act.field for act in self.acts if isinstance(act, Correct)}
+        anywhere = {
+            name: value
+            for name, value in anywhere.items()
+            if draft.values.get(name) in (None, "", []) or name in corrected
+        }
         values = {**draft.values, **anywhere, **reading.values}
         if reading.skipped:
             self.notes.skipped = sorted(set(self.notes.skipped) | reading.skipped)

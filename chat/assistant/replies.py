@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from chat.assistant import booking_form
 from chat.assistant.context import Draft, Offer, Slot
+from tutoring.booking import booking_label
 from tutoring.center import center_zone
 from tutoring.labels import day_label, slot_label, time_label, zone_label
 from tutoring.models import Mode
@@ -146,14 +147,14 @@ def booked(booking, *, tutor_name: str, email: str, moved_from: str = "") -> str
 
 
 def booking_line(booking) -> str:
-    """ "Thu Dec 3, 6:30–7:00 PM with Maya Chen, online (Room 204)"."""
+    """ "Mon Dec 7, 10:00 AM session with Maya Okafor" (``tutoring.booking.booking_label``)."""
+    return booking_label(booking, center_zone())
+
+
+def booking_details(booking) -> str:
+    """The booking with how it meets: "…with Maya Okafor, on campus (Room 204)"."""
     place = f" ({booking.location})" if booking.location and booking.mode != "online" else ""
-    return _("%(when)s with %(tutor)s, %(mode)s%(place)s") % {
-        "when": slot_label(_local(booking.start), _local(booking.end)),
-        "tutor": booking.tutor.name,
-        "mode": Mode(booking.mode).label,
-        "place": place,
-    }
+    return f"{booking_line(booking)}, {Mode(booking.mode).label}{place}"
 
 
 def bookings_list(bookings: list) -> str:
@@ -167,7 +168,7 @@ def bookings_list(bookings: list) -> str:
         )
         % {"count": len(bookings)}
     ]
-    lines += [f"{n}. {booking_line(b)}" for n, b in enumerate(bookings, start=1)]
+    lines += [f"{n}. {booking_details(b)}" for n, b in enumerate(bookings, start=1)]
     return "\n".join(lines)
 
 
