@@ -34,6 +34,14 @@ BOOKED = "booked"
 
 BIO_CHARS = 160
 
+# The form steps whose panel has a field to type the answer into. While one is asked, that
+# field is the page's one place to type: it takes anything the message box would (a question,
+# a correction, "back"), so the message box folds away behind "Type a message instead"
+# rather than compete with it. Steps answered with buttons keep the message box open.
+TYPED_STEPS = frozenset(
+    {"name-email", "ccsf-email", "student-id", "classes", "specific-help", "additional-notes"}
+)
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -41,6 +49,11 @@ class Panel:
     # Changes whenever the panel asks something new: the page moves focus only then.
     key: str
     data: dict = field(default_factory=dict)
+
+    @property
+    def owns_input(self) -> bool:
+        """Return whether the panel has the field the student types this answer into."""
+        return self.kind == FORM and self.data.get("step") in TYPED_STEPS
 
 
 def slot_label(slot: dict) -> str:
@@ -176,7 +189,6 @@ def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
         "when": slot_label(draft["slot"]),
         "draft": draft,
         "college_domain": settings.COLLEGE_EMAIL_DOMAIN,
-        "max_chars": booking_form.MAX_FREE_TEXT,
     }
     if step == "classes":
         chosen = set(draft.get("classes") or [])

@@ -11,6 +11,9 @@
  *   says so, and the same request is resent with back-off until it goes through.
  * - While a send is in flight #typing-indicator says the assistant is typing.
  * - Focus moves to the input of a new booking-form step, never away from someone typing.
+ * - While a form step's panel has its own field (#chat-panel[data-owns-input]), the message box
+ *   is folded away (chat.css); "Type a message instead" (#type-else) opens it until the panel
+ *   asks something new, and a draft put back after a reload keeps it open.
  * Without JavaScript, the same forms post normally and the server redirects back.
  */
 (function () {
@@ -27,6 +30,7 @@
   var closedForGood = false;
   var leaving = false;
   var focusedPanel = null; // the panel key focus was last placed for
+  var composerOpenedFor = null; // the panel key "Type a message instead" was used for
   var refocusId = null;
 
   function byId(id) { return document.getElementById(id); }
@@ -326,6 +330,7 @@
   function afterUpdate(own) {
     var panel = byId('chat-panel');
     if (!panel) { return; }
+    foldComposer(panel);
     var active = document.activeElement;
     var lost = !active || active === document.body || !document.body.contains(active);
     if (lost && refocusId && byId(refocusId)) {
@@ -347,6 +352,32 @@
 
   // --- the message box -------------------------------------------------------------------------
 
+  function openComposer() {
+    var form = byId('chat-form');
+    var panel = byId('chat-panel');
+    if (!form) { return; }
+    form.classList.add('is-open');
+    composerOpenedFor = panel ? panel.getAttribute('data-panel') : null;
+  }
+
+  // Fold the message box away again once the panel asks something new, unless it holds text.
+  function foldComposer(panel) {
+    var form = byId('chat-form');
+    if (!form || !form.classList.contains('is-open')) { return; }
+    if (panel.getAttribute('data-panel') === composerOpenedFor) { return; }
+    if (input() && input().value.trim()) { return; }
+    form.classList.remove('is-open');
+    composerOpenedFor = null;
+  }
+
+  document.addEventListener('click', function (evt) {
+    var link = evt.target.closest && evt.target.closest('#type-else');
+    if (!link) { return; }
+    evt.preventDefault();
+    openComposer();
+    if (input()) { input().focus(); }
+  });
+
   function setUpComposer() {
     var box = input();
     if (!box) { return; }
@@ -360,6 +391,7 @@
       var clientId = byId('chat-form').querySelector('input[name="client_id"]');
       if (pending && pending.clientId && clientId) { clientId.value = pending.clientId; }
     }
+    if (box.value) { openComposer(); } // never hide what the student had typed
     box.addEventListener('input', function () { store(DRAFT_KEY, box.value); });
     box.addEventListener('keydown', function (evt) {
       if (evt.key === 'Enter' && !evt.shiftKey && !evt.ctrlKey && !evt.altKey && !evt.metaKey && !evt.isComposing) {
