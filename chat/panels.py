@@ -143,16 +143,36 @@ def _cancel_panel(session: ChatSession) -> Panel | None:
     return Panel(CANCEL, f"{CANCEL}:{','.join(uids)}:{session.version}", {"choices": choices})
 
 
+def slot_choice(number: int, slot: dict) -> dict:
+    """Return an offered slot as a button shows it: the day over the hours, and the mode.
+
+    The button shows the mode only when the offered times differ in it; otherwise the
+    tutor card's badge says it once.
+    """
+    label = slot_label(slot)
+    mode = Mode(slot["mode"]).label
+    day, _comma, hours = label.partition(", ")
+    return {
+        "number": number,
+        "label": label,
+        "day": day,
+        "hours": hours.removesuffix(f", {mode}"),
+        "mode": slot["mode"],
+        "mode_label": mode,
+    }
+
+
 def _offer_panel(pending: dict) -> Panel:
-    slots = [
-        {"number": n, "label": slot_label(slot), "mode": slot["mode"]}
-        for n, slot in enumerate(pending["availableSlots"], start=1)
-    ]
+    slots = [slot_choice(n, slot) for n, slot in enumerate(pending["availableSlots"], start=1)]
     starts = ",".join(slot["start"] for slot in pending["availableSlots"])
     return Panel(
         OFFER,
         f"{OFFER}:{pending['tutor']['id']}:{starts}",
-        {"card": tutor_card(pending), "slots": slots},
+        {
+            "card": tutor_card(pending),
+            "slots": slots,
+            "mixed_modes": len({slot["mode"] for slot in slots}) > 1,
+        },
     )
 
 

@@ -349,7 +349,7 @@ def test_an_offer_shows_a_tutor_card_with_slot_buttons_and_other_tutors(browser)
     assert pending.tutor.name in panel
     assert 'class="badge badge-' in panel
     assert '<button type="submit" name="text" value="1" id="slot-1"' in panel
-    assert "Mon Dec 7, 10:00" in panel
+    assert "Mon Dec 7, 10:00–10:30 AM" in re.sub(r"<[^>]+>", "", panel)
     assert 'value="other tutors"' in panel
     assert 'name="version"' in panel
 
