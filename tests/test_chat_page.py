@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client
 
-from chat import credentials
+from chat import credentials, panels
 from chat.models import ChatMessage, ChatSession
 from tutoring.models import Booking, Tutor
 
@@ -428,6 +428,16 @@ def test_the_offer_shows_one_tutor_card_in_the_panel_and_none_in_the_transcript(
     assert 'class="tutor-card"' in panel_of(html)
     assert 'id="msg-3"' in transcript
     assert offer.tutor_match["tutor"]["name"] in transcript
+
+
+def test_a_slot_button_shows_its_day_over_its_hours_and_its_mode_apart():
+    slot = {"start": "2026-12-07T10:00:00-08:00", "time": "10:00-10:30", "mode": "online"}
+
+    choice = panels.slot_choice(2, slot)
+
+    assert (choice["number"], choice["day"], choice["hours"]) == (2, "Mon Dec 7", "10:00–10:30 AM")
+    assert (choice["mode"], choice["mode_label"]) == ("online", "online")
+    assert choice["label"] == "Mon Dec 7, 10:00–10:30 AM, online"
 
 
 def test_a_transcript_offer_whose_words_miss_the_tutor_names_them_in_one_line(browser):
