@@ -41,6 +41,7 @@ class SayForm(forms.Form):
 
     error_messages = {
         "empty": gettext_lazy("Type a message first."),
+        "empty_answer": gettext_lazy("Type your answer first (or a question about it)."),
         "too_long": gettext_lazy(
             "That message is too long: please keep it under %(limit)s characters."
         ),
@@ -61,7 +62,9 @@ class SayForm(forms.Form):
         message = self.compose(data)
         data["message"] = message
         if not message:
-            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+            # An empty post from a form step's own field: the refusal is shown beside it.
+            code = "empty_answer" if data.get("step") else "empty"
+            raise forms.ValidationError(self.error_messages[code], code=code)
         limit = settings.CHAT_MAX_MESSAGE_CHARS
         if len(message) > limit:
             raise forms.ValidationError(

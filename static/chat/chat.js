@@ -133,7 +133,26 @@
     if (ok) { showError(''); }
     refreshBanner();
     afterUpdate(true);
-    if (status === 422 && box) { box.focus(); }
+    if (status === 422) { focusRefusedAnswer(done); }
+  }
+
+  // After a refused answer, back to where it was typed: the message box, or the panel's field
+  // when the message box is folded away.
+  // The field describes itself with #chat-error (aria-describedby), which sits below the
+  // panel: it is scrolled into view too, so a phone shows the field and why it was refused.
+  function focusRefusedAnswer(done) {
+    var box = input();
+    var error = byId('chat-error');
+    if (box && box.offsetParent !== null) {
+      box.focus();
+    } else {
+      var panel = byId('chat-panel');
+      var field = panel && panel.querySelector('[data-autofocus]');
+      var typing = done && done.form && done.form.contains(document.activeElement) &&
+        document.activeElement.matches('input, textarea');
+      if (field && !typing) { field.focus(); }
+    }
+    if (error && !error.hidden) { error.scrollIntoView({ block: 'nearest' }); }
   }
 
   function showError(text) {

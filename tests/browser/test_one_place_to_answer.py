@@ -20,6 +20,7 @@ from tests.browser.steps import (
     expect_step,
     open_chat,
     say,
+    step_title,
 )
 from tests.browser.tools import console_errors, screenshot
 
@@ -110,6 +111,45 @@ def test_the_message_box_opens_on_request_and_folds_away_at_the_next_question(
     expect(page.locator("#panel-email")).to_be_focused()
     expect(page.locator("#chat-log .msg-student").last).to_have_text(re.compile("back"))
     assert console_errors(page) == []
+
+
+def test_an_empty_answer_is_refused_and_focus_goes_back_to_its_field(
+    phone_page: Page, frozen_clock
+):
+    page = phone_page
+    open_chat(page)
+    say(page, SEARCH)
+    click_and_expect_step(page, page.locator("#slot-1"), 1)
+
+    page.locator("#step-continue").click()
+
+    expect(page.locator("#chat-error")).to_have_text(
+        "Type your answer first (or a question about it)."
+    )
+    expect(page.locator("#chat-error")).to_be_in_viewport()
+    expect(page.locator("#panel-name")).to_be_focused()
+    expect_step(page, 1)
+    screenshot(page, "one-place/empty-answer-390")
+
+
+def test_without_javascript_the_link_still_opens_the_message_box(
+    new_context: Callable[..., BrowserContext], frozen_clock
+):
+    page = new_context(**PHONE, java_script_enabled=False).new_page()
+    page.goto("/")
+    page.locator("#chat-input").fill(SEARCH)
+    page.locator("#chat-send").click()
+    page.locator("#slot-1").click()
+    expect(page.locator("#chat-panel-title")).to_have_text(step_title(1))
+    expect(page.locator("#chat-input")).to_be_hidden()
+
+    page.get_by_role("link", name="Type a message instead").click()
+
+    expect(page.locator("#chat-input")).to_be_visible()
+    page.locator("#chat-input").fill("back")
+    page.locator("#chat-send").click()
+    expect(page.locator("#chat-panel #slot-1")).to_be_visible()
+    expect(page.locator("#chat-input")).to_be_visible()
 
 
 def test_a_question_typed_into_the_student_id_field_is_sent_whole(phone_page: Page, frozen_clock):
