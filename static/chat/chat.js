@@ -13,7 +13,8 @@
  * - Focus moves to the input of a new booking-form step, never away from someone typing.
  * - While a form step's panel has its own field (#chat-panel[data-owns-input]), the message box
  *   is folded away (chat.css); "Type a message instead" (#type-else) opens it until the panel
- *   asks something new, and a draft put back after a reload keeps it open.
+ *   asks something new, and a draft put back after a reload keeps it open. What is typed into
+ *   a panel's fields is kept over a reload too, for as long as the panel asks the same thing.
  * Without JavaScript, the same forms post normally and the server redirects back.
  */
 (function () {
@@ -23,6 +24,7 @@
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
   var DRAFT_KEY = 'chat-draft';
   var PENDING_KEY = 'chat-pending';
+  var PANEL_DRAFT_KEY = 'chat-panel-draft';
 
   var sending = null; // {form, retries, timer} while a message is on its way
   var socketDown = false;
@@ -324,12 +326,51 @@
     }
   });
 
+  // What a panel asks, without the version: "form:student-id", "offer:3:…".
+  function panelQuestion(panel) {
+    return (panel.getAttribute('data-panel') || '').split(':').slice(0, 2).join(':');
+  }
+
+  // --- what is typed into the panel survives a reload ----------------------------------------
+
+  function panelFields(panel) {
+    return Array.prototype.filter.call(panel.querySelectorAll('input[id], textarea[id]'), function (field) {
+      return field.type !== 'hidden' && field.type !== 'checkbox';
+    });
+  }
+
+  function savePanelDraft() {
+    var panel = byId('chat-panel');
+    if (!panel) { return; }
+    var values = {};
+    panelFields(panel).forEach(function (field) { if (field.value) { values[field.id] = field.value; } });
+    store(PANEL_DRAFT_KEY, JSON.stringify({ question: panelQuestion(panel), values: values }));
+  }
+
+  // Put the saved values back if the panel still asks the same thing; forget them otherwise.
+  function restorePanelDraft(panel) {
+    var draft = null;
+    try { draft = JSON.parse(load(PANEL_DRAFT_KEY) || 'null'); } catch (e) { draft = null; }
+    if (!draft) { return; }
+    if (draft.question !== panelQuestion(panel)) {
+      store(PANEL_DRAFT_KEY, null);
+      return;
+    }
+    panelFields(panel).forEach(function (field) {
+      if (!field.value && draft.values[field.id]) { field.value = draft.values[field.id]; }
+    });
+  }
+
+  document.addEventListener('input', function (evt) {
+    var panel = byId('chat-panel');
+    if (panel && panel.contains(evt.target)) { savePanelDraft(); }
+  });
+
   // A new panel for the same question keeps what the student had typed or ticked in it.
   function keepTypedValues(old, incoming) {
     var active = document.activeElement;
     if (active && old.contains(active) && active.id) { refocusId = active.id; }
-    if (old.getAttribute('data-panel').split(':').slice(0, 2).join(':') !==
-        incoming.getAttribute('data-panel').split(':').slice(0, 2).join(':')) { return; }
+    if (panelQuestion(old) !== panelQuestion(incoming)) { return; }
     old.querySelectorAll('input[id], textarea[id]').forEach(function (field) {
       var twin = incoming.querySelector('#' + CSS.escape(field.id));
       if (!twin || field.type === 'hidden') { return; }
@@ -350,6 +391,7 @@
     var panel = byId('chat-panel');
     if (!panel) { return; }
     foldComposer(panel);
+    restorePanelDraft(panel);
     var active = document.activeElement;
     var lost = !active || active === document.body || !document.body.contains(active);
     if (lost && refocusId && byId(refocusId)) {
@@ -424,6 +466,7 @@
     if (!chat()) { return; }
     var panel = byId('chat-panel');
     focusedPanel = panel ? panel.getAttribute('data-panel') : null;
+    if (panel) { restorePanelDraft(panel); }
     setUpComposer();
   });
 

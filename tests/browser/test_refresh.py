@@ -57,3 +57,28 @@ def test_a_refresh_at_the_summary_shows_the_same_summary(page: Page, frozen_cloc
     expect_step(page, 8)
     assert page.locator("#chat-panel .summary").inner_text() == summary
     expect(page.get_by_role("button", name="Yes, book it")).to_be_enabled()
+
+
+def test_a_refresh_keeps_what_was_typed_into_the_step_field_until_the_step_is_answered(
+    page: Page, frozen_clock
+):
+    open_chat(page)
+    say(page, SEARCH)
+    say(page, "1")
+    say(page, TYPED_ANSWERS[0])
+    expect_step(page, 2)
+    page.locator("#panel-email").fill("sam@mail.ccsf")
+
+    page.reload()
+
+    expect_step(page, 2)
+    expect(page.locator("#panel-email")).to_have_value("sam@mail.ccsf")
+    page.locator("#panel-email").fill(TYPED_ANSWERS[1])
+    page.locator("#step-continue").click()
+    expect_step(page, 3)
+    say(page, "back")
+    expect_step(page, 2)
+    page.reload()
+    expect_step(page, 2)
+    # The server's copy of the answer, not the draft typed before it was sent.
+    expect(page.locator("#panel-email")).to_have_value(TYPED_ANSWERS[1])
