@@ -5,6 +5,10 @@ a button per open time, the tutors shown by "other tutors", the booking form's c
 with the right input, a yes/no question, or the confirmation card of a booking. Every button
 posts the words the assistant already understands ("1", "yes", "back", "other tutors"), so a
 click and a typed answer are the same turn. Reads only; never locks.
+
+One of each on the page: the tutor card of an offer shows in the panel only (the transcript
+keeps the words), and while a form step has its own field (``Panel.owns_input``, rendered as
+``data-owns-input``) that field is the one place to type, the message box folded away.
 """
 
 import datetime
