@@ -133,6 +133,7 @@
       if (ok && clientId) { clientId.value = newClientId(); }
     }
     if (ok) { showError(''); }
+    if (ok && done && !done.fromComposer) { store(PANEL_DRAFT_KEY, null); }
     refreshBanner();
     afterUpdate(true);
     if (status === 422) { focusRefusedAnswer(done); }
@@ -366,11 +367,14 @@
     if (panel && panel.contains(evt.target)) { savePanelDraft(); }
   });
 
-  // A new panel for the same question keeps what the student had typed or ticked in it.
+  // A new panel for the same question keeps what the student had typed or ticked in it,
+  // unless it answers what was sent from this panel: that was said (the transcript shows it),
+  // and the server's panel holds whatever of it was kept.
   function keepTypedValues(old, incoming) {
     var active = document.activeElement;
     if (active && old.contains(active) && active.id) { refocusId = active.id; }
     if (panelQuestion(old) !== panelQuestion(incoming)) { return; }
+    if (sending && sending.form && old.contains(sending.form)) { return; }
     old.querySelectorAll('input[id], textarea[id]').forEach(function (field) {
       var twin = incoming.querySelector('#' + CSS.escape(field.id));
       if (!twin || field.type === 'hidden') { return; }
