@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chat import state
 from chat.assistant import booking_form
@@ -37,6 +38,34 @@ CANCEL = "cancel"
 BOOKED = "booked"
 
 BIO_CHARS = 160
+
+# Each form step's part of the panel form, its field's label and where its value is in the
+# draft (bookingInfo). booking_form's one table of steps carries the same template names:
+# once it does, this reads them from there.
+_STEPS = "chat/panels/steps/"
+STEP_TEMPLATES = {
+    "name-email": _STEPS + "_name_email.html",
+    "ccsf-email": _STEPS + "_email.html",
+    "student-id": _STEPS + "_text.html",
+    "allow-others": _STEPS + "_yes_no.html",
+    "classes": _STEPS + "_classes.html",
+    "specific-help": _STEPS + "_long_text.html",
+    "additional-notes": _STEPS + "_long_text.html",
+    "confirm": _STEPS + "_confirm.html",
+}
+STEP_LABELS = {
+    "student-id": gettext_lazy("Student ID (optional)"),
+    "specific-help": gettext_lazy("What would you like help with?"),
+    "additional-notes": gettext_lazy("Notes for the tutor (optional)"),
+}
+STEP_VALUES = {
+    "ccsf-email": "ccsfEmail",
+    "student-id": "studentId",
+    "specific-help": "specificHelp",
+    "additional-notes": "additionalNotes",
+}
+# Steps with a Skip button (the others are required, or answered "none" by leaving them empty).
+SKIPPABLE_STEPS = frozenset({"student-id", "additional-notes"})
 
 # The form steps whose panel has a field to type the answer into. While one is asked, that
 # field is the page's one place to type: it takes anything the message box would (a question,
@@ -213,6 +242,10 @@ def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
         "when": slot_label(draft["slot"]),
         "draft": draft,
         "college_domain": settings.COLLEGE_EMAIL_DOMAIN,
+        "template": STEP_TEMPLATES[step],
+        "label": STEP_LABELS.get(step, ""),
+        "value": draft.get(STEP_VALUES.get(step, "")) or "",
+        "skippable": step in SKIPPABLE_STEPS,
     }
     if step == "classes":
         chosen = set(draft.get("classes") or [])

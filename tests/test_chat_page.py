@@ -12,10 +12,11 @@ from django.core import signing
 from django.core.management import call_command
 from django.db import OperationalError
 from django.http import HttpResponse
+from django.template.loader import get_template
 from django.test import Client
 
 from chat import credentials, panels
-from chat.models import ChatMessage, ChatSession
+from chat.models import BookingStep, ChatMessage, ChatSession
 from tutoring.models import Booking, Tutor
 
 pytestmark = pytest.mark.django_db
@@ -388,6 +389,27 @@ def test_the_form_steps_show_the_right_inputs(browser):
     assert "step 8 of 8" in seen["confirm"]
     assert "Yes, book it" in seen["confirm"]
     assert "Recursion and loops" in seen["confirm"]
+
+
+def test_every_form_step_has_its_part_of_the_panel_form():
+    steps = set(BookingStep.values) - {BookingStep.COMPLETE}
+    assert set(panels.STEP_TEMPLATES) == steps
+    assert panels.TYPED_STEPS < steps
+    for template in set(panels.STEP_TEMPLATES.values()):
+        get_template(template)
+
+
+def test_a_step_asked_again_shows_the_answer_given_before(browser):
+    browser.say("python monday 10")
+    browser.say("1")
+    for answer in FORM_ANSWERS[:6]:
+        browser.say(**answer)
+
+    browser.say("back")
+
+    panel = panel_of(browser.html())
+    assert "step 6 of 8" in panel
+    assert ">Recursion and loops</textarea>" in panel
 
 
 def test_the_structured_fields_become_the_answers_the_assistant_expects(browser):
