@@ -84,6 +84,11 @@ class Panel:
     data: dict = field(default_factory=dict)
 
     @property
+    def template(self) -> str:
+        """Return the partial that renders this kind of panel."""
+        return f"chat/panels/_{self.kind}.html"
+
+    @property
     def owns_input(self) -> bool:
         """Return whether the panel has the field the student types this answer into."""
         return self.kind == FORM and self.data.get("step") in TYPED_STEPS

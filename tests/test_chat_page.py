@@ -391,12 +391,15 @@ def test_the_form_steps_show_the_right_inputs(browser):
     assert "Recursion and loops" in seen["confirm"]
 
 
-def test_every_form_step_has_its_part_of_the_panel_form():
+def test_every_kind_of_panel_and_form_step_has_its_template():
     steps = set(BookingStep.values) - {BookingStep.COMPLETE}
     assert set(panels.STEP_TEMPLATES) == steps
     assert panels.TYPED_STEPS < steps
     for template in set(panels.STEP_TEMPLATES.values()):
         get_template(template)
+    kinds = (panels.IDLE, panels.OFFER, panels.TUTORS, panels.FORM)
+    for kind in (*kinds, panels.SWITCH, panels.CANCEL, panels.BOOKED):
+        get_template(panels.Panel(kind, kind).template)
 
 
 def test_a_step_asked_again_shows_the_answer_given_before(browser):
