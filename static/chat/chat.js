@@ -112,6 +112,10 @@
       box.readOnly = true;
       var clientId = form.querySelector('input[name="client_id"]');
       store(PENDING_KEY, JSON.stringify({ text: box.value, clientId: clientId && clientId.value }));
+    } else {
+      // What the panel's fields hold is being said: a reload (or an update that arrives before
+      // this answer does) must not put it back.
+      store(PANEL_DRAFT_KEY, null);
     }
   }
 
@@ -133,16 +137,14 @@
       if (ok && clientId) { clientId.value = newClientId(); }
     }
     if (ok) { showError(''); }
-    if (ok && done && !done.fromComposer) { store(PANEL_DRAFT_KEY, null); }
     refreshBanner();
     afterUpdate(true);
     if (status === 422) { focusRefusedAnswer(done); }
   }
 
   // After a refused answer, back to where it was typed: the message box, or the panel's field
-  // when the message box is folded away.
-  // The field describes itself with #chat-error (aria-describedby), which sits below the
-  // panel: it is scrolled into view too, so a phone shows the field and why it was refused.
+  // when the message box is folded away. The field names #chat-error in aria-describedby; the
+  // error sits below the panel and is scrolled into view, so a phone shows both.
   function focusRefusedAnswer(done) {
     var box = input();
     var error = byId('chat-error');
