@@ -24,11 +24,12 @@ class SayForm(forms.Form):
     # Labels name a field in an error ("Name: Null characters are not allowed.").
     text = forms.CharField(required=False, strip=True, label=gettext_lazy("Message"))
     answer = forms.CharField(required=False, strip=True, label=gettext_lazy("Answer"))
-    name = forms.CharField(required=False, strip=True, max_length=200, label=gettext_lazy("Name"))
-    email = forms.CharField(required=False, strip=True, max_length=254, label=gettext_lazy("Email"))
-    other_course = forms.CharField(
-        required=False, strip=True, max_length=40, label=gettext_lazy("Other class")
-    )
+    # No per-field length limits: a question typed into a field must reach the assistant
+    # whole. The composed words are held to the message limit in clean(), and the assistant
+    # checks each answer's own length when it takes it.
+    name = forms.CharField(required=False, strip=True, label=gettext_lazy("Name"))
+    email = forms.CharField(required=False, strip=True, label=gettext_lazy("Email"))
+    other_course = forms.CharField(required=False, strip=True, label=gettext_lazy("Other class"))
     skip = forms.BooleanField(required=False)
     step = forms.ChoiceField(required=False, choices=[("", "")] + BookingStep.choices)
     client_id = forms.CharField(required=False, max_length=100)
@@ -40,6 +41,7 @@ class SayForm(forms.Form):
 
     error_messages = {
         "empty": gettext_lazy("Type a message first."),
+        "empty_answer": gettext_lazy("Type your answer first (or a question about it)."),
         "too_long": gettext_lazy(
             "That message is too long: please keep it under %(limit)s characters."
         ),
@@ -60,7 +62,9 @@ class SayForm(forms.Form):
         message = self.compose(data)
         data["message"] = message
         if not message:
-            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+            # An empty post from a form step's own field: the refusal is shown beside it.
+            code = "empty_answer" if data.get("step") else "empty"
+            raise forms.ValidationError(self.error_messages[code], code=code)
         limit = settings.CHAT_MAX_MESSAGE_CHARS
         if len(message) > limit:
             raise forms.ValidationError(

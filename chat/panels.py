@@ -5,6 +5,10 @@ a button per open time, the tutors shown by "other tutors", the booking form's c
 with the right input, a yes/no question, or the confirmation card of a booking. Every button
 posts the words the assistant already understands ("1", "yes", "back", "other tutors"), so a
 click and a typed answer are the same turn. Reads only; never locks.
+
+One of each on the page: the tutor card of an offer shows in the panel only (the transcript
+keeps the words), and while a form step has its own field (``Panel.owns_input``, rendered as
+``data-owns-input``) that field is the one place to type, the message box folded away.
 """
 
 import datetime
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chat import state
 from chat.assistant import booking_form
@@ -34,6 +39,42 @@ BOOKED = "booked"
 
 BIO_CHARS = 160
 
+# Each form step's part of the panel form, its field's label and where its value is in the
+# draft (bookingInfo). booking_form's one table of steps carries the same template names:
+# once it does, this reads them from there.
+_STEPS = "chat/panels/steps/"
+STEP_TEMPLATES = {
+    "name-email": _STEPS + "_name_email.html",
+    "ccsf-email": _STEPS + "_email.html",
+    "student-id": _STEPS + "_text.html",
+    "allow-others": _STEPS + "_yes_no.html",
+    "classes": _STEPS + "_classes.html",
+    "specific-help": _STEPS + "_long_text.html",
+    "additional-notes": _STEPS + "_long_text.html",
+    "confirm": _STEPS + "_confirm.html",
+}
+STEP_LABELS = {
+    "student-id": gettext_lazy("Student ID (optional)"),
+    "specific-help": gettext_lazy("What would you like help with?"),
+    "additional-notes": gettext_lazy("Notes for the tutor (optional)"),
+}
+STEP_VALUES = {
+    "ccsf-email": "ccsfEmail",
+    "student-id": "studentId",
+    "specific-help": "specificHelp",
+    "additional-notes": "additionalNotes",
+}
+# Steps with a Skip button (the others are required, or answered "none" by leaving them empty).
+SKIPPABLE_STEPS = frozenset({"student-id", "additional-notes"})
+
+# The form steps whose panel has a field to type the answer into. While one is asked, that
+# field is the page's one place to type: it takes anything the message box would (a question,
+# a correction, "back"), so the message box folds away behind "Type a message instead"
+# rather than compete with it. Steps answered with buttons keep the message box open.
+TYPED_STEPS = frozenset(
+    {"name-email", "ccsf-email", "student-id", "classes", "specific-help", "additional-notes"}
+)
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -41,6 +82,16 @@ class Panel:
     # Changes whenever the panel asks something new: the page moves focus only then.
     key: str
     data: dict = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        """Return the partial that renders this kind of panel."""
+        return f"chat/panels/_{self.kind}.html"
+
+    @property
+    def owns_input(self) -> bool:
+        """Return whether the panel has the field the student types this answer into."""
+        return self.kind == FORM and self.data.get("step") in TYPED_STEPS
 
 
 def slot_label(slot: dict) -> str:
@@ -130,16 +181,36 @@ def _cancel_panel(session: ChatSession) -> Panel | None:
     return Panel(CANCEL, f"{CANCEL}:{','.join(uids)}:{session.version}", {"choices": choices})
 
 
+def slot_choice(number: int, slot: dict) -> dict:
+    """Return an offered slot as a button shows it: the day over the hours, and the mode.
+
+    The button shows the mode only when the offered times differ in it; otherwise the
+    tutor card's badge says it once.
+    """
+    label = slot_label(slot)
+    mode = Mode(slot["mode"]).label
+    day, _comma, hours = label.partition(", ")
+    return {
+        "number": number,
+        "label": label,
+        "day": day,
+        "hours": hours.removesuffix(f", {mode}"),
+        "mode": slot["mode"],
+        "mode_label": mode,
+    }
+
+
 def _offer_panel(pending: dict) -> Panel:
-    slots = [
-        {"number": n, "label": slot_label(slot), "mode": slot["mode"]}
-        for n, slot in enumerate(pending["availableSlots"], start=1)
-    ]
+    slots = [slot_choice(n, slot) for n, slot in enumerate(pending["availableSlots"], start=1)]
     starts = ",".join(slot["start"] for slot in pending["availableSlots"])
     return Panel(
         OFFER,
         f"{OFFER}:{pending['tutor']['id']}:{starts}",
-        {"card": tutor_card(pending), "slots": slots},
+        {
+            "card": tutor_card(pending),
+            "slots": slots,
+            "mixed_modes": len({slot["mode"] for slot in slots}) > 1,
+        },
     )
 
 
@@ -176,7 +247,10 @@ def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
         "when": slot_label(draft["slot"]),
         "draft": draft,
         "college_domain": settings.COLLEGE_EMAIL_DOMAIN,
-        "max_chars": booking_form.MAX_FREE_TEXT,
+        "template": STEP_TEMPLATES[step],
+        "label": STEP_LABELS.get(step, ""),
+        "value": draft.get(STEP_VALUES.get(step, "")) or "",
+        "skippable": step in SKIPPABLE_STEPS,
     }
     if step == "classes":
         chosen = set(draft.get("classes") or [])

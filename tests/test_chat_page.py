@@ -12,10 +12,11 @@ from django.core import signing
 from django.core.management import call_command
 from django.db import OperationalError
 from django.http import HttpResponse
+from django.template.loader import get_template
 from django.test import Client
 
-from chat import credentials
-from chat.models import ChatMessage, ChatSession
+from chat import credentials, panels
+from chat.models import BookingStep, ChatMessage, ChatSession
 from tutoring.models import Booking, Tutor
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +350,7 @@ def test_an_offer_shows_a_tutor_card_with_slot_buttons_and_other_tutors(browser)
     assert pending.tutor.name in panel
     assert 'class="badge badge-' in panel
     assert '<button type="submit" name="text" value="1" id="slot-1"' in panel
-    assert "Mon Dec 7, 10:00" in panel
+    assert "Mon Dec 7, 10:00–10:30 AM" in re.sub(r"<[^>]+>", "", panel)
     assert 'value="other tutors"' in panel
     assert 'name="version"' in panel
 
@@ -360,7 +361,7 @@ def test_a_slot_button_starts_the_booking_form_at_step_one(browser):
 
     panel = panel_of(browser.html())
     assert "Booking: step 1 of 8" in panel
-    assert 'type="email"' in panel
+    assert 'type="text" inputmode="email"' in panel
     assert 'name="email"' in panel
     assert 'name="name"' in panel
     assert 'autocomplete="email"' in panel
@@ -377,7 +378,7 @@ def test_the_form_steps_show_the_right_inputs(browser):
     seen["confirm"] = panel_of(browser.html())
 
     assert "step 2 of 8" in seen["ccsf-email"]
-    assert 'type="email"' in seen["ccsf-email"]
+    assert 'inputmode="email"' in seen["ccsf-email"]
     assert "@mail.ccsf.edu" in seen["ccsf-email"]
     assert 'name="answer"' in seen["student-id"]
     assert 'name="skip"' in seen["student-id"]
@@ -388,6 +389,30 @@ def test_the_form_steps_show_the_right_inputs(browser):
     assert "step 8 of 8" in seen["confirm"]
     assert "Yes, book it" in seen["confirm"]
     assert "Recursion and loops" in seen["confirm"]
+
+
+def test_every_kind_of_panel_and_form_step_has_its_template():
+    steps = set(BookingStep.values) - {BookingStep.COMPLETE}
+    assert set(panels.STEP_TEMPLATES) == steps
+    assert panels.TYPED_STEPS < steps
+    for template in set(panels.STEP_TEMPLATES.values()):
+        get_template(template)
+    kinds = (panels.IDLE, panels.OFFER, panels.TUTORS, panels.FORM)
+    for kind in (*kinds, panels.SWITCH, panels.CANCEL, panels.BOOKED):
+        get_template(panels.Panel(kind, kind).template)
+
+
+def test_a_step_asked_again_shows_the_answer_given_before(browser):
+    browser.say("python monday 10")
+    browser.say("1")
+    for answer in FORM_ANSWERS[:6]:
+        browser.say(**answer)
+
+    browser.say("back")
+
+    panel = panel_of(browser.html())
+    assert "step 6 of 8" in panel
+    assert ">Recursion and loops</textarea>" in panel
 
 
 def test_the_structured_fields_become_the_answers_the_assistant_expects(browser):
@@ -415,6 +440,102 @@ def test_no_course_ticked_answers_none(browser):
 
     assert browser.session.messages.filter(role="user").last().content == "none"
     assert browser.session.booking_draft.step == "specific-help"
+
+
+def test_the_offer_shows_one_tutor_card_in_the_panel_and_none_in_the_transcript(browser):
+    browser.say("python monday 10")
+
+    html = browser.html()
+    offer = browser.session.messages.get(seq=3)
+    transcript = html.split('<section id="chat-panel"')[0]
+    assert offer.tutor_match is not None
+    assert html.count('class="tutor-card"') == 1
+    assert 'class="tutor-card"' in panel_of(html)
+    assert 'id="msg-3"' in transcript
+    assert offer.tutor_match["tutor"]["name"] in transcript
+
+
+def test_a_slot_button_shows_its_day_over_its_hours_and_its_mode_apart():
+    slot = {"start": "2026-12-07T10:00:00-08:00", "time": "10:00-10:30", "mode": "online"}
+
+    choice = panels.slot_choice(2, slot)
+
+    assert (choice["number"], choice["day"], choice["hours"]) == (2, "Mon Dec 7", "10:00–10:30 AM")
+    assert (choice["mode"], choice["mode_label"]) == ("online", "online")
+    assert choice["label"] == "Mon Dec 7, 10:00–10:30 AM, online"
+
+
+def test_a_transcript_offer_whose_words_miss_the_tutor_names_them_in_one_line(browser):
+    browser.say("python monday 10")
+    offer = browser.session.messages.get(seq=3)
+    name = offer.tutor_match["tutor"]["name"]
+    ChatMessage.objects.filter(pk=offer.pk).update(content="Here are some open times.")
+    browser.say("other tutors")
+
+    html = browser.html()
+
+    assert f'<p class="msg-offered">Offered: {name}</p>' in html
+    assert html.count(f"Offered: {name}") == 1
+
+
+def test_only_form_steps_with_their_own_field_take_the_place_of_the_message_box(browser):
+    browser.say("python monday 10")
+    owns = {"offer": "data-owns-input" in panel_of(browser.html())}
+    browser.say("1")
+    for answer in FORM_ANSWERS:
+        panel = panel_of(browser.html())
+        owns[browser.session.booking_draft.step] = "data-owns-input" in panel
+        if "data-owns-input" in panel:
+            assert 'href="#chat-form" id="type-else"' in panel
+        browser.say(**answer)
+    owns["confirm"] = "data-owns-input" in panel_of(browser.html())
+
+    assert owns == {
+        "offer": False,
+        "name-email": True,
+        "ccsf-email": True,
+        "student-id": True,
+        "allow-others": False,
+        "classes": True,
+        "specific-help": True,
+        "additional-notes": True,
+        "confirm": False,
+    }
+
+
+def test_no_field_a_student_types_into_has_a_length_limit_or_blocks_a_question(browser):
+    pages = [browser.html()]
+    browser.say("python monday 10")
+    browser.say("1")
+    for answer in FORM_ANSWERS:
+        pages.append(browser.html())
+        browser.say(**answer)
+
+    for html in pages:
+        assert "maxlength" not in html
+        assert 'type="email"' not in html
+        panel = panel_of(html)
+        assert not re.search(r"<(input|textarea)[^>]*\brequired\b", panel)
+    assert 'id="chat-input" name="text" rows="2" required' in pages[0]
+
+
+def test_a_long_question_typed_into_the_name_field_reaches_the_assistant_whole(browser):
+    browser.say("python monday 10")
+    browser.say("1")
+    question = "why do you need my name " + "and my email, " * 20 + "what is it for?"
+
+    response = browser.say(step="name-email", name=question)
+
+    assert response.status_code == 200
+    assert browser.session.messages.filter(role="user").last().content == question
+
+
+def test_an_error_shows_outside_the_message_box_that_folds_away(browser):
+    html = browser.html()
+
+    composer = re.search(r'<form id="chat-form".*?</form>', html, re.S).group(0)
+    assert 'id="chat-error"' in html
+    assert 'id="chat-error"' not in composer
 
 
 def test_the_confirmation_card_links_the_ics_and_the_cancel_page(browser):

@@ -11,6 +11,10 @@
  *   says so, and the same request is resent with back-off until it goes through.
  * - While a send is in flight #typing-indicator says the assistant is typing.
  * - Focus moves to the input of a new booking-form step, never away from someone typing.
+ * - While a form step's panel has its own field (#chat-panel[data-owns-input]), the message box
+ *   is folded away (chat.css); "Type a message instead" (#type-else) opens it until the panel
+ *   asks something new, and a draft put back after a reload keeps it open. What is typed into
+ *   a panel's fields is kept over a reload too, for as long as the panel asks the same thing.
  * Without JavaScript, the same forms post normally and the server redirects back.
  */
 (function () {
@@ -20,6 +24,7 @@
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
   var DRAFT_KEY = 'chat-draft';
   var PENDING_KEY = 'chat-pending';
+  var PANEL_DRAFT_KEY = 'chat-panel-draft';
 
   var sending = null; // {form, retries, timer} while a message is on its way
   var socketDown = false;
@@ -27,6 +32,7 @@
   var closedForGood = false;
   var leaving = false;
   var focusedPanel = null; // the panel key focus was last placed for
+  var composerOpenedFor = null; // the panel key "Type a message instead" was used for
   var refocusId = null;
 
   function byId(id) { return document.getElementById(id); }
@@ -106,6 +112,10 @@
       box.readOnly = true;
       var clientId = form.querySelector('input[name="client_id"]');
       store(PENDING_KEY, JSON.stringify({ text: box.value, clientId: clientId && clientId.value }));
+    } else {
+      // What the panel's fields hold is being said: a reload (or an update that arrives before
+      // this answer does) must not put it back.
+      store(PANEL_DRAFT_KEY, null);
     }
   }
 
@@ -129,7 +139,25 @@
     if (ok) { showError(''); }
     refreshBanner();
     afterUpdate(true);
-    if (status === 422 && box) { box.focus(); }
+    if (status === 422) { focusRefusedAnswer(done); }
+  }
+
+  // After a refused answer, back to where it was typed: the message box, or the panel's field
+  // when the message box is folded away. The field names #chat-error in aria-describedby; the
+  // error sits below the panel and is scrolled into view, so a phone shows both.
+  function focusRefusedAnswer(done) {
+    var box = input();
+    var error = byId('chat-error');
+    if (box && box.offsetParent !== null) {
+      box.focus();
+    } else {
+      var panel = byId('chat-panel');
+      var field = panel && panel.querySelector('[data-autofocus]');
+      var typing = done && done.form && done.form.contains(document.activeElement) &&
+        document.activeElement.matches('input, textarea');
+      if (field && !typing) { field.focus(); }
+    }
+    if (error && !error.hidden) { error.scrollIntoView({ block: 'nearest' }); }
   }
 
   function showError(text) {
@@ -301,12 +329,54 @@
     }
   });
 
-  // A new panel for the same question keeps what the student had typed or ticked in it.
+  // What a panel asks, without the version: "form:student-id", "offer:3:…".
+  function panelQuestion(panel) {
+    return (panel.getAttribute('data-panel') || '').split(':').slice(0, 2).join(':');
+  }
+
+  // --- what is typed into the panel survives a reload ----------------------------------------
+
+  function panelFields(panel) {
+    return Array.prototype.filter.call(panel.querySelectorAll('input[id], textarea[id]'), function (field) {
+      return field.type !== 'hidden' && field.type !== 'checkbox';
+    });
+  }
+
+  function savePanelDraft() {
+    var panel = byId('chat-panel');
+    if (!panel) { return; }
+    var values = {};
+    panelFields(panel).forEach(function (field) { if (field.value) { values[field.id] = field.value; } });
+    store(PANEL_DRAFT_KEY, JSON.stringify({ question: panelQuestion(panel), values: values }));
+  }
+
+  // Put the saved values back if the panel still asks the same thing; forget them otherwise.
+  function restorePanelDraft(panel) {
+    var draft = null;
+    try { draft = JSON.parse(load(PANEL_DRAFT_KEY) || 'null'); } catch (e) { draft = null; }
+    if (!draft) { return; }
+    if (draft.question !== panelQuestion(panel)) {
+      store(PANEL_DRAFT_KEY, null);
+      return;
+    }
+    panelFields(panel).forEach(function (field) {
+      if (!field.value && draft.values[field.id]) { field.value = draft.values[field.id]; }
+    });
+  }
+
+  document.addEventListener('input', function (evt) {
+    var panel = byId('chat-panel');
+    if (panel && panel.contains(evt.target)) { savePanelDraft(); }
+  });
+
+  // A new panel for the same question keeps what the student had typed or ticked in it,
+  // unless it answers what was sent from this panel: that was said (the transcript shows it),
+  // and the server's panel holds whatever of it was kept.
   function keepTypedValues(old, incoming) {
     var active = document.activeElement;
     if (active && old.contains(active) && active.id) { refocusId = active.id; }
-    if (old.getAttribute('data-panel').split(':').slice(0, 2).join(':') !==
-        incoming.getAttribute('data-panel').split(':').slice(0, 2).join(':')) { return; }
+    if (panelQuestion(old) !== panelQuestion(incoming)) { return; }
+    if (sending && sending.form && old.contains(sending.form)) { return; }
     old.querySelectorAll('input[id], textarea[id]').forEach(function (field) {
       var twin = incoming.querySelector('#' + CSS.escape(field.id));
       if (!twin || field.type === 'hidden') { return; }
@@ -326,6 +396,8 @@
   function afterUpdate(own) {
     var panel = byId('chat-panel');
     if (!panel) { return; }
+    foldComposer(panel);
+    restorePanelDraft(panel);
     var active = document.activeElement;
     var lost = !active || active === document.body || !document.body.contains(active);
     if (lost && refocusId && byId(refocusId)) {
@@ -347,6 +419,32 @@
 
   // --- the message box -------------------------------------------------------------------------
 
+  function openComposer() {
+    var form = byId('chat-form');
+    var panel = byId('chat-panel');
+    if (!form) { return; }
+    form.classList.add('is-open');
+    composerOpenedFor = panel ? panel.getAttribute('data-panel') : null;
+  }
+
+  // Fold the message box away again once the panel asks something new, unless it holds text.
+  function foldComposer(panel) {
+    var form = byId('chat-form');
+    if (!form || !form.classList.contains('is-open')) { return; }
+    if (panel.getAttribute('data-panel') === composerOpenedFor) { return; }
+    if (input() && input().value.trim()) { return; }
+    form.classList.remove('is-open');
+    composerOpenedFor = null;
+  }
+
+  document.addEventListener('click', function (evt) {
+    var link = evt.target.closest && evt.target.closest('#type-else');
+    if (!link) { return; }
+    evt.preventDefault();
+    openComposer();
+    if (input()) { input().focus(); }
+  });
+
   function setUpComposer() {
     var box = input();
     if (!box) { return; }
@@ -360,6 +458,7 @@
       var clientId = byId('chat-form').querySelector('input[name="client_id"]');
       if (pending && pending.clientId && clientId) { clientId.value = pending.clientId; }
     }
+    if (box.value) { openComposer(); } // never hide what the student had typed
     box.addEventListener('input', function () { store(DRAFT_KEY, box.value); });
     box.addEventListener('keydown', function (evt) {
       if (evt.key === 'Enter' && !evt.shiftKey && !evt.ctrlKey && !evt.altKey && !evt.metaKey && !evt.isComposing) {
@@ -373,6 +472,7 @@
     if (!chat()) { return; }
     var panel = byId('chat-panel');
     focusedPanel = panel ? panel.getAttribute('data-panel') : null;
+    if (panel) { restorePanelDraft(panel); }
     setUpComposer();
   });
 

@@ -47,9 +47,22 @@ def expect_sent(page: Page) -> None:
     expect(page.locator("#typing-indicator")).to_be_empty()
 
 
+def open_message_box(page: Page) -> None:
+    """Open the message box if a form step's own field has folded it away."""
+    box = page.locator("#chat-input")
+    if not box.is_visible():
+        page.locator("#type-else").click()
+        expect(box).to_be_focused()
+
+
 def say(page: Page, text: str) -> Locator:
-    """Type ``text`` in the message box, send it, and return the assistant's reply."""
+    """Type ``text`` in the message box, send it, and return the assistant's reply.
+
+    While a form step's panel has its own field, the message box is folded away; this opens
+    it with "Type a message instead" first, as a student who wants the message box would.
+    """
     seq = highest_seq(page)
+    open_message_box(page)
     page.locator("#chat-input").fill(text)
     page.locator("#chat-send").click()
     reply = page.locator(f"#msg-{seq + 2}")
