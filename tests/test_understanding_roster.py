@@ -172,3 +172,10 @@ def test_course_codes_take_one_to_four_digits(text, code):
 def test_a_four_digit_course_maps_to_its_subject():
     request = request_of("chem 1010 help friday")
     assert (request.courses, request.subjects) == (("CHEM 1010",), ("Chemistry",))
+
+
+def test_a_subject_word_is_never_a_misspelt_tutor_name():
+    roster = Vocabulary(subjects=(SubjectTerm("Physics"),), tutors=((1, "Linus Park"),))
+    request = request_of("linux help monday", roster)
+    assert (request.tutor_ids, request.unknown_subject) == ((), "Linux")
+    assert request_of("lnus tomorrow", roster).tutor_ids == (1,)

@@ -187,8 +187,9 @@ _NAME_AFTER = frozenset(
 def _take_tutors(
     tokens: list[_Token], index: _Index, *, alone: bool
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Take every tutor named: full names, unique or shared first and last names, names that
-    are also words when the context says they are names, then close misspellings."""
+    """Take every tutor named: full names, unique or shared first and last names, and names
+    that are also words when the context says they are names (misspellings come later, from
+    :func:`_take_misspelt_tutors`, once subject words are taken)."""
     found = index.tutor_phrases.take(tokens)
     for i, token in enumerate(tokens):
         if token.used or token.text not in index.guarded_names:
@@ -198,12 +199,18 @@ def _take_tutors(
         if alone or before in _NAME_BEFORE or after in _NAME_AFTER:
             found.append((token.start, index.guarded_names[token.text]))
             token.used = True
+    return found
+
+
+def _take_misspelt_tutors(tokens: list[_Token], index: _Index) -> list[tuple[int, tuple[int, ...]]]:
+    """Take leftover words that misspell a tutor's first or last name ("prya", "marcos")."""
+    found = []
     for token in tokens:
         ids = None if token.used else _close_name(token.text, index.fuzzy_names)
         if ids is not None:
             found.append((token.start, ids))
             token.used = True
-    return sorted(found, key=lambda item: item[0])
+    return found
 
 
 _FUZZY_NAME_MIN = 4
