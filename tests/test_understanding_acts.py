@@ -92,6 +92,12 @@ def kinds(text: str) -> list[type]:
         "yes others can join",
         "sure, anyone can join",
         "yes thats fine with me",
+        "yse",
+        "okie",
+        "ofc",
+        "\U0001f44c",
+        "\u2705",
+        "si",
         "yeah thats fine",
     ],
 )
@@ -113,6 +119,8 @@ def test_plain_acceptance_is_accept(text):
         "nope thats it",
         "nah id rather be alone",
         "not really",
+        "nooo",
+        "nah im good",
         "\U0001f44e",
     ],
 )
