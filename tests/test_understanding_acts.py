@@ -388,6 +388,7 @@ def test_booking_with_a_named_tutor_is_a_search_not_a_question(text):
         ("what can you do", Topic.HELP),
         ("how does this work", Topic.HELP),
         ("open on weekends?", Topic.HOURS),
+        ("when will you be open", Topic.HOURS),
         ("what can i get tutoring in", Topic.SUBJECTS),
         ("where r u located", Topic.LOCATION),
         ("show my bookings", Topic.MY_BOOKINGS),

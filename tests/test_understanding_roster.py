@@ -59,6 +59,10 @@ def request_of(text: str, vocabulary: Vocabulary = VOCABULARY) -> Request:
         ("i had grace last time, is she free thursday", (GRACE,)),
         ("ok grace then", (GRACE,)),
         ("sam", (SAM,)),
+        ("does grace have anything friday", (GRACE,)),
+        ("what about grace", (GRACE,)),
+        ("grace's times", (GRACE,)),
+        ("can will help me with stats", (WILL,)),
     ],
 )
 def test_tutors_are_named_by_first_last_or_full_name_or_a_misspelling(text, tutors):
@@ -75,6 +79,9 @@ def test_tutors_are_named_by_first_last_or_full_name_or_a_misspelling(text, tuto
         "can i have more time",
         "those lines of code are broken",
         "any python tutors available",
+        "when will you be open",
+        "i will be there at 3",
+        "by the grace of god, python",
     ],
 )
 def test_ordinary_words_are_not_tutors(text):

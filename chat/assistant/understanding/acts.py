@@ -321,6 +321,7 @@ _HOURS = _find(
     r"(?<!\d )\bhours\b(?! ago)|\bwhen (?:are|r|is) (?:you|u|yall|you guys|the center|it) open\b"
     r"|\bwhat time do (?:you|u|yall) (?:open|close)\b|\bare (?:you|u|yall) open\b"
     r"|\bwhen do (?:you|u|yall) (?:open|close)\b|\bopening times\b|\bclosing time\b"
+    r"|\bwill (?:you|u|yall|you guys|the center|it) be open\b"
     r"|^(?:are (?:you|u) )?open (?:on )?(?:weekends?|saturdays?|sundays?|today|tomorrow|late)\b"
 )
 _CONTACT = _find(
