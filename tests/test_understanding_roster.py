@@ -59,6 +59,10 @@ def request_of(text: str, vocabulary: Vocabulary = VOCABULARY) -> Request:
         ("i had grace last time, is she free thursday", (GRACE,)),
         ("ok grace then", (GRACE,)),
         ("sam", (SAM,)),
+        ("does grace have anything friday", (GRACE,)),
+        ("what about grace", (GRACE,)),
+        ("grace's times", (GRACE,)),
+        ("can will help me with stats", (WILL,)),
     ],
 )
 def test_tutors_are_named_by_first_last_or_full_name_or_a_misspelling(text, tutors):
@@ -75,6 +79,9 @@ def test_tutors_are_named_by_first_last_or_full_name_or_a_misspelling(text, tuto
         "can i have more time",
         "those lines of code are broken",
         "any python tutors available",
+        "when will you be open",
+        "i will be there at 3",
+        "by the grace of god, python",
     ],
 )
 def test_ordinary_words_are_not_tutors(text):
@@ -172,3 +179,10 @@ def test_course_codes_take_one_to_four_digits(text, code):
 def test_a_four_digit_course_maps_to_its_subject():
     request = request_of("chem 1010 help friday")
     assert (request.courses, request.subjects) == (("CHEM 1010",), ("Chemistry",))
+
+
+def test_a_subject_word_is_never_a_misspelt_tutor_name():
+    roster = Vocabulary(subjects=(SubjectTerm("Physics"),), tutors=((1, "Linus Park"),))
+    request = request_of("linux help monday", roster)
+    assert (request.tutor_ids, request.unknown_subject) == ((), "Linux")
+    assert request_of("lnus tomorrow", roster).tutor_ids == (1,)

@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .intents import _yes_no
+# The older intents read these the same way; one pattern each, shared.
+from .intents import _BACK, _GREETING, _NEGATED_CANCEL, _START_OVER, _THANKS, _yes_no
 from .reading import Request, _Reading
 from .times import _Clock
 
@@ -212,10 +213,6 @@ _NEW_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.?m?\.?)?")
 _BOOKING_NOUN = _find(r"\b(?:booking|appointment|session|reservation)s?\b")
 _MOVE = _find(r"\b(?:move|moving|push|reschedul\w*|resched|postpone)\b")
 
-_NEGATED_CANCEL = _find(
-    r"\b(?:dont|do not|doesnt|does not|didnt|did not|wont|will not|never|not|no need to)\s+"
-    r"(?:\w+\s+){0,3}?(?:cancel|unbook|call off|delete|remove)\b"
-)
 _KEEP = _find(
     r"\bkeep (?:it|that|this|them|my|the|both)\b|\bleave it\b|\bdont cancel\b"
     r"|\bi ll keep\b|\bill keep\b"
@@ -324,6 +321,7 @@ _HOURS = _find(
     r"(?<!\d )\bhours\b(?! ago)|\bwhen (?:are|r|is) (?:you|u|yall|you guys|the center|it) open\b"
     r"|\bwhat time do (?:you|u|yall) (?:open|close)\b|\bare (?:you|u|yall) open\b"
     r"|\bwhen do (?:you|u|yall) (?:open|close)\b|\bopening times\b|\bclosing time\b"
+    r"|\bwill (?:you|u|yall|you guys|the center|it) be open\b"
     r"|^(?:are (?:you|u) )?open (?:on )?(?:weekends?|saturdays?|sundays?|today|tomorrow|late)\b"
 )
 _CONTACT = _find(
@@ -373,25 +371,9 @@ _ORDER_PICK = _find(
     r"|\bthe earliest\b(?! (?:you|i))|\bthe (?:latest|last) (?:one|time|slot|option)\b"
 )
 
-_START_OVER = _find(
-    r"\b(?:start(?:ing)? (?:over|again|fresh|afresh|from scratch)|restart|reset|begin again"
-    r"|new search|from scratch|start a new (?:search|chat|conversation)|clear everything)\b"
-)
 _STOP = _find(
     r"\b(?:stop|never ?mind|nvm|nevermind|forget (?:it|that|about it)|quit|exit|abort"
     r"|changed my mind|no longer need|dont need it anymore|dont want it anymore)\b"
-)
-_BACK = _find(
-    r"^(?:(?:oops|wait|sorry|um|uh|no|actually|please|can we|could we|lets|i want to"
-    r"|i need to) )*(?:go )?back\b|\b(?:go|going|step|take me|get) back\b|\bprevious\b|\bundo\b"
-)
-_THANKS = _find(
-    r"\b(?:thanks|thank (?:you|u|ya)|thankyou|thx|thnx|thanx|ty|tysm|cheers|appreciate it"
-    r"|much appreciated|bye|goodbye|see (?:you|ya))\b"
-)
-_GREETING = _find(
-    r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|hola|sup|whats up|wassup|ola|buenas"
-    r"|good (?:morning|afternoon|evening|day))\b"
 )
 _SKIP = _find(
     r"\bskip\b|\bi (?:dont|do not) (?:have|know)(?: (?:one|it|any|that|an id|a student id|my id"

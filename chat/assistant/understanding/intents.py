@@ -72,7 +72,7 @@ _THANKS = re.compile(
     r"|much appreciated|bye|goodbye|see (?:you|ya))\b"
 )
 _GREETING = re.compile(
-    r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|hola|sup|whats up|wassup"
+    r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|hola|sup|whats up|wassup|ola|buenas"
     r"|good (?:morning|afternoon|evening|day))\b"
 )
 _LATE_COMMANDS = ((_CANCEL, Intent.CANCEL), (_BACK, Intent.BACK))

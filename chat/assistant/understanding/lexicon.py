@@ -147,12 +147,14 @@ _YES_PHRASES = (
     "|im in|lets go|sure why not|ok sure|yes yes yes|uh huh|mhm|yas|ye|yeh|that one|this one"
     "|that one please|that time|that works for me|works fine|ill take it|i will take it"
     "|ill take that|ill take that one|take it|i want it|i want that one|lets book it"
-    "|book that one|book that|id like that|id like that one"
+    "|book that one|book that|id like that|id like that one|yse|yeas|yesss|okie|okk|ofc"
+    "|for sure|yessir|yup yup|sure sure|okey dokey|ok ok|yes maam|yes sir|si|claro|vale"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"
     "|dont book it|negative|not now|not yet|no way|never|i dont think so|definitely not"
     "|absolutely not|of course not|not at all|wrong|thats wrong|incorrect|not interested"
+    "|noo|nooo|nop|nahh|nope nope|no no|no ty|nah thanks|nah im good|im good|all set|pass"
 )
 _YES_NO_FILLER = (
     "please|pls|plz|thanks|thank you|thank u|thx|ty|so much|very much|oh|um|uh|hmm|well"

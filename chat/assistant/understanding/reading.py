@@ -24,6 +24,7 @@ from .roster import (
     _Index,
     _take_course_numbers,
     _take_courses,
+    _take_misspelt_tutors,
     _take_tutors,
     _take_typos,
 )
@@ -201,6 +202,8 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     modes = _MODE_PHRASES.take(tokens)
     numbers += _CHOICE_WORD_PHRASES.take(tokens) + _take_ordinals(tokens)
     unknown = _UNKNOWN_SUBJECTS.take(tokens)
+    # Misspelt names only after subject words are taken: "linux" is never a tutor "Linus".
+    tutors = sorted(tutors + _take_misspelt_tutors(tokens, index), key=lambda item: item[0])
     for position, typo in _take_typos(tokens, index.typo_targets):
         if isinstance(typo, _DayRef):
             day_refs.append((position, typo))

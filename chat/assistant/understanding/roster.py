@@ -178,7 +178,11 @@ def _take_courses(scan: _Scan, departments: frozenset[str]) -> list[tuple[int, s
 
 
 # A name that is also a word ("Will", "Grace") names a tutor only next to words like these.
-_NAME_BEFORE = frozenset("with tutor see book get had want prefer ask and or".split())
+_NAME_BEFORE = frozenset(
+    "with tutor see book get had want prefer ask and or about is does has can".split()
+)
+# "grace's times": a possessive names the tutor when a word about their time follows.
+_POSSESSED = frozenset("times schedule availability hours slots time openings".split())
 _NAME_AFTER = frozenset(
     "free available around teach teaches tutors then pls please instead again free".split()
 )
@@ -187,23 +191,35 @@ _NAME_AFTER = frozenset(
 def _take_tutors(
     tokens: list[_Token], index: _Index, *, alone: bool
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Take every tutor named: full names, unique or shared first and last names, names that
-    are also words when the context says they are names, then close misspellings."""
+    """Take every tutor named: full names, unique or shared first and last names, and names
+    that are also words when the context says they are names (misspellings come later, from
+    :func:`_take_misspelt_tutors`, once subject words are taken)."""
     found = index.tutor_phrases.take(tokens)
     for i, token in enumerate(tokens):
-        if token.used or token.text not in index.guarded_names:
+        if token.used:
             continue
         before = tokens[i - 1].text if i > 0 else ""
         after = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if alone or before in _NAME_BEFORE or after in _NAME_AFTER:
-            found.append((token.start, index.guarded_names[token.text]))
+        name = token.text
+        if name not in index.guarded_names and after in _POSSESSED and name.endswith("s"):
+            name = name[:-1]
+        if name not in index.guarded_names:
+            continue
+        if alone or before in _NAME_BEFORE or after in _NAME_AFTER or after in _POSSESSED:
+            found.append((token.start, index.guarded_names[name]))
             token.used = True
+    return found
+
+
+def _take_misspelt_tutors(tokens: list[_Token], index: _Index) -> list[tuple[int, tuple[int, ...]]]:
+    """Take leftover words that misspell a tutor's first or last name ("prya", "marcos")."""
+    found = []
     for token in tokens:
         ids = None if token.used else _close_name(token.text, index.fuzzy_names)
         if ids is not None:
             found.append((token.start, ids))
             token.used = True
-    return sorted(found, key=lambda item: item[0])
+    return found
 
 
 _FUZZY_NAME_MIN = 4
@@ -219,6 +235,8 @@ def _close_name(word: str, names: Mapping[str, tuple[int, ...]]) -> tuple[int, .
     in messages are never compared, and the first letter must agree, as with subject typos.
     """
     if len(word) < _FUZZY_NAME_MIN or not word.isalpha() or word in _NOT_NAMES:
+        return None
+    if word in names or word in _NAME_WORDS:  # a name itself was read (or left) on purpose
         return None
     candidates = [name for name in names if name[0] == word[0]]
     scored = process.extract(

@@ -21,9 +21,21 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#)?")
 
 
+# Thumbs up, OK hand and check marks are a yes; thumbs down a no.
+_EMOJI_WORDS = (
+    ("\U0001f44d", " yes "),
+    ("\U0001f44c", " yes "),
+    ("\u2705", " yes "),
+    ("\u2714", " yes "),
+    ("\U0001f44e", " no "),
+)
+
+
 def _normalise(text: str) -> str:
     """Return the first READ_LIMIT characters folded to plain lower-case ASCII where possible."""
-    text = text[:READ_LIMIT].replace("\U0001f44d", " yes ").replace("\U0001f44e", " no ")
+    text = text[:READ_LIMIT]
+    for emoji, word in _EMOJI_WORDS:
+        text = text.replace(emoji, word)
     text = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
     return _INVISIBLE.sub("", text).translate(_STRAIGHTEN).replace("'", "").lower()
 
