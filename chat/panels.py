@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chat import state
 from chat.assistant import booking_form
@@ -39,41 +38,10 @@ BOOKED = "booked"
 
 BIO_CHARS = 160
 
-# Each form step's part of the panel form, its field's label and where its value is in the
-# draft (bookingInfo). booking_form's one table of steps carries the same template names:
-# once it does, this reads them from there.
-_STEPS = "chat/panels/steps/"
-STEP_TEMPLATES = {
-    "name-email": _STEPS + "_name_email.html",
-    "ccsf-email": _STEPS + "_email.html",
-    "student-id": _STEPS + "_text.html",
-    "allow-others": _STEPS + "_yes_no.html",
-    "classes": _STEPS + "_classes.html",
-    "specific-help": _STEPS + "_long_text.html",
-    "additional-notes": _STEPS + "_long_text.html",
-    "confirm": _STEPS + "_confirm.html",
-}
-STEP_LABELS = {
-    "student-id": gettext_lazy("Student ID (optional)"),
-    "specific-help": gettext_lazy("What would you like help with?"),
-    "additional-notes": gettext_lazy("Notes for the tutor (optional)"),
-}
-STEP_VALUES = {
-    "ccsf-email": "ccsfEmail",
-    "student-id": "studentId",
-    "specific-help": "specificHelp",
-    "additional-notes": "additionalNotes",
-}
-# Steps with a Skip button (the others are required, or answered "none" by leaving them empty).
-SKIPPABLE_STEPS = frozenset({"student-id", "additional-notes"})
-
-# The form steps whose panel has a field to type the answer into. While one is asked, that
-# field is the page's one place to type: it takes anything the message box would (a question,
-# a correction, "back"), so the message box folds away behind "Type a message instead"
-# rather than compete with it. Steps answered with buttons keep the message box open.
-TYPED_STEPS = frozenset(
-    {"name-email", "ccsf-email", "student-id", "classes", "specific-help", "additional-notes"}
-)
+# While a step with a typed answer is asked (booking_form.Step.typed), the panel's field is
+# the page's one place to type: it takes anything the message box would (a question, a
+# correction, "back"), so the message box folds away behind "Type a message instead" rather
+# than compete with it. Steps answered with buttons keep the message box open.
 
 
 @dataclass(frozen=True)
@@ -91,7 +59,8 @@ class Panel:
     @property
     def owns_input(self) -> bool:
         """Return whether the panel has the field the student types this answer into."""
-        return self.kind == FORM and self.data.get("step") in TYPED_STEPS
+        step = booking_form.STEP.get(self.data.get("step", ""))
+        return self.kind == FORM and step is not None and step.typed
 
 
 def slot_label(slot: dict) -> str:
@@ -238,6 +207,7 @@ def _course_options(session: ChatSession) -> list[str]:
 
 def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
     step = draft["step"]
+    table = booking_form.STEP[step]
     data = {
         "step": step,
         "number": booking_form.step_number(step),
@@ -247,10 +217,10 @@ def _form_panel(session: ChatSession, draft: dict, pending: dict) -> Panel:
         "when": slot_label(draft["slot"]),
         "draft": draft,
         "college_domain": settings.COLLEGE_EMAIL_DOMAIN,
-        "template": STEP_TEMPLATES[step],
-        "label": STEP_LABELS.get(step, ""),
-        "value": draft.get(STEP_VALUES.get(step, "")) or "",
-        "skippable": step in SKIPPABLE_STEPS,
+        "template": table.template,
+        "label": table.field_label,
+        "value": (draft.get(booking_form.WIRE[table.fields[0]]) or "") if table.typed else "",
+        "skippable": table.skip_button,
     }
     if step == "classes":
         chosen = set(draft.get("classes") or [])

@@ -16,6 +16,7 @@ from django.template.loader import get_template
 from django.test import Client
 
 from chat import credentials, panels
+from chat.assistant import booking_form
 from chat.models import BookingStep, ChatMessage, ChatSession
 from tutoring.models import Booking, Tutor
 
@@ -393,10 +394,9 @@ def test_the_form_steps_show_the_right_inputs(browser):
 
 def test_every_kind_of_panel_and_form_step_has_its_template():
     steps = set(BookingStep.values) - {BookingStep.COMPLETE}
-    assert set(panels.STEP_TEMPLATES) == steps
-    assert panels.TYPED_STEPS < steps
-    for template in set(panels.STEP_TEMPLATES.values()):
-        get_template(template)
+    assert set(booking_form.STEP) == steps
+    for step in booking_form.STEPS:
+        get_template(step.template)
     kinds = (panels.IDLE, panels.OFFER, panels.TUTORS, panels.FORM)
     for kind in (*kinds, panels.SWITCH, panels.CANCEL, panels.BOOKED):
         get_template(panels.Panel(kind, kind).template)

@@ -52,7 +52,10 @@ class Step:
     label: str
     fields: tuple[str, ...]
     required: bool  # False: "skip", "none", "I don't have one" answer it
-    template: str  # the panel's form for this step
+    template: str  # the panel's part of the form for this step (chat/panels/steps/)
+    typed: bool = True  # answered by typing into a field (else by buttons)
+    field_label: str = ""  # the panel field's label, when the question is not enough
+    skip_button: bool = False  # the panel offers "Skip" (classes: leaving it empty is "none")
 
     @property
     def why_key(self) -> str:
@@ -83,13 +86,22 @@ STEPS = (
         _T + "_name_email.html",
     ),
     Step("ccsf-email", gettext_lazy("college email"), ("college_email",), True, _T + "_email.html"),
-    Step("student-id", gettext_lazy("student id"), ("student_id",), False, _T + "_text.html"),
+    Step(
+        "student-id",
+        gettext_lazy("student id"),
+        ("student_id",),
+        False,
+        _T + "_text.html",
+        field_label=gettext_lazy("Student ID (optional)"),
+        skip_button=True,
+    ),
     Step(
         "allow-others",
         gettext_lazy("other students may join"),
         ("allow_other_students",),
         True,
         _T + "_yes_no.html",
+        typed=False,
     ),
     Step("classes", gettext_lazy("classes"), ("classes",), False, _T + "_classes.html"),
     Step(
@@ -98,6 +110,7 @@ STEPS = (
         ("specific_help",),
         True,
         _T + "_long_text.html",
+        field_label=gettext_lazy("What would you like help with?"),
     ),
     Step(
         "additional-notes",
@@ -105,8 +118,10 @@ STEPS = (
         ("additional_notes",),
         False,
         _T + "_long_text.html",
+        field_label=gettext_lazy("Notes for the tutor (optional)"),
+        skip_button=True,
     ),
-    Step("confirm", gettext_lazy("confirm"), (), True, _T + "_confirm.html"),
+    Step("confirm", gettext_lazy("confirm"), (), True, _T + "_confirm.html", typed=False),
 )
 STEP = {step.key: step for step in STEPS}
 # The model's choices: every step, then "complete" (booked).
