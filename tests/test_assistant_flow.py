@@ -294,6 +294,16 @@ def test_other_tutors_leaves_out_the_one_on_offer(chat):
     others = chat.state["availableTutorsList"]
     assert others
     assert first not in [m["tutor"]["id"] for m in others]
+    assert chat.state["pendingMatch"]["tutor"]["id"] == first
+    assert "1. **" in reply
+
+
+def test_someone_else_offers_the_next_tutors_times_straight_away(chat):
+    chat.say("python monday 10")
+    first = chat.state["pendingMatch"]["tutor"]["id"]
+
+    reply = chat.say("someone else")
+
     offered = chat.state["pendingMatch"]["tutor"]
     assert offered["id"] != first
     assert f"**{offered['name']}**" in reply

@@ -236,6 +236,7 @@ class Notes:
     last_reply: str = ""
     reuse_from: str | None = None  # booking uid whose details may be reused
     pending_email: str | None = None  # college address given as the personal one
+    declined: list[int] = field(default_factory=list)  # tutors passed over in this search
 
     @classmethod
     def from_json(cls, data: dict | None) -> Notes:
@@ -268,6 +269,9 @@ class Notes:
             last_reply=text("lastReply"),
             reuse_from=text("reuseFrom") or None,
             pending_email=text("pendingEmail") or None,
+            declined=[v for v in data.get("declined") or [] if isinstance(v, int)]
+            if isinstance(data.get("declined"), list)
+            else [],
         )
 
     def to_json(self) -> dict:
@@ -284,6 +288,7 @@ class Notes:
             "lastReply": self.last_reply,
             "reuseFrom": self.reuse_from,
             "pendingEmail": self.pending_email,
+            "declined": self.declined,
         }
 
 
@@ -318,7 +323,9 @@ class Conversation:
                 self.write.set_available_tutors([Match.model_validate(o.wire) for o in shown])
             self.shown = shown
 
-    def set_wishes(self, wishes: Wishes | None) -> None:
+    def set_wishes(self, wishes: Wishes | None, *, keep_declined: bool = False) -> None:
+        if not keep_declined:
+            self.notes.declined = []  # a new search may offer anyone again
         self.wishes = wishes or Wishes()
         self.has_search = wishes is not None
         self.write.set_search_criteria(wishes.criteria() if wishes else None)

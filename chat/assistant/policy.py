@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -1187,6 +1188,11 @@ class Policy:
         c = self.c
         offer = c.offer
         search = self.search
+        if search is not None and search.same_tutor and not search.request.tutor_ids:
+            # "does she have anything on friday": the tutor on offer, at the new time.
+            wishes = self._merge(dataclasses.replace(c.wishes), search.request, new_subject=False)
+            wishes.tutor_ids = (offer.tutor_id,)
+            return self._run_search(wishes)
         if search is not None and (
             (search.request.tutor_ids and offer.tutor_id not in search.request.tutor_ids)
             or set(search.request.subjects) - set(offer.skills)
@@ -1260,26 +1266,41 @@ class Policy:
                 return days[0]
         return None
 
+    def _wants_a_list(self) -> bool:
+        """ "other tutors", "who else", "any other options": a list to choose from, rather
+        than "someone else" / "no", which move straight on to the next tutor's times."""
+        return bool(
+            re.search(r"\b(?:tutors|options|others|who else|list|all)\b", self.heard.text, re.I)
+        )
+
     def _other_tutors(self) -> Reply:
         c = self.c
         wishes = dataclasses.replace(c.wishes, tutor_ids=())
         if not wishes.subjects and c.offer is not None:
             wishes.subjects = c.offer.skills[:1]
-        exclude = [c.offer.tutor_id] if c.offer else []
-        result = tutors_match(self._wish(wishes), now=self.now, exclude_tutor_ids=exclude)
+        if c.offer is not None and c.offer.tutor_id not in self.notes.declined:
+            self.notes.declined.append(c.offer.tutor_id)
+        result = tutors_match(
+            self._wish(wishes), now=self.now, exclude_tutor_ids=self.notes.declined
+        )
         if not result.matches:
+            self.notes.declined = [c.offer.tutor_id] if c.offer else []
             return Reply(
                 _("Nobody else fits this search. Try another day or time, or say *any day*?")
             )
-        c.set_wishes(wishes)
-        best = offer_of(result.matches[0])
-        others = [offer_of(m) for m in result.matches]
+        c.set_wishes(wishes, keep_declined=True)
+        others = [offer_of(self._fitting(m)) for m in result.matches]
+        if self._wants_a_list():
+            c.set_offer(c.offer, others)
+            self.notes.expecting = Expecting.TUTOR
+            return Reply(replies.tutors_list(others, intro=_("Other tutors who can help:")))
+        best = others[0]
         c.set_offer(best, others)
         self.notes.expecting = Expecting.SLOT
         intro = _("Here's someone else:")
         if len(others) > 1:
             intro = _(
-                "Here's someone else (%(count)s others can help too; say *someone else* again):"
+                "Here's someone else (%(count)s more can help; say *other tutors* to see them):"
             ) % {"count": len(others) - 1}
         return Reply(replies.offer(best, intro=intro), best)
 
@@ -1335,6 +1356,13 @@ class Policy:
                     taken + datetime.timedelta(days=1), datetime.time(0), tzinfo=self.now.tzinfo
                 )
             wishes.days, wishes.dates, wishes.week = (), (), None
+        elif kind == RefineKind.OTHER_TIME and c.offer is not None:
+            # "other times?": more of this tutor's times, after the ones shown.
+            wishes.tutor_ids = (c.offer.tutor_id,)
+            wishes.time = wishes.earliest = wishes.latest = None
+            wishes.part_of_day = None
+            if offered:
+                wishes.after = max(s.start for s in offered)
         elif kind == RefineKind.NEXT_WEEK:
             wishes.week, wishes.dates, wishes.after, wishes.before = "next", (), None, None
         elif kind == RefineKind.ANY_DAY:

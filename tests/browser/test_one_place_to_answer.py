@@ -25,7 +25,6 @@ from tests.browser.steps import (
 from tests.browser.tools import console_errors, screenshot
 
 PHONE = {"width": 390, "height": 844}
-NEEDS_POLICY = pytest.mark.xfail(strict=False, reason="needs issue-9 policy")
 STUDENT_ID_QUESTION = "why do you need my student id?"
 
 
@@ -169,7 +168,6 @@ def test_a_question_typed_into_the_student_id_field_is_sent_whole(phone_page: Pa
     screenshot(page, "one-place/student-id-question-390")
 
 
-@NEEDS_POLICY
 def test_a_question_typed_into_an_answer_field_gets_an_answer(phone_page: Page, frozen_clock):
     page = phone_page
     open_chat(page)
@@ -186,7 +184,6 @@ def test_a_question_typed_into_an_answer_field_gets_an_answer(phone_page: Page, 
     expect(page.locator("#panel-answer")).to_be_focused()
 
 
-@NEEDS_POLICY
 def test_typing_sure_then_a_time_reaches_the_form(page: Page, frozen_clock):
     open_chat(page)
     say(page, "python on monday")

@@ -24,6 +24,8 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from tutoring import courses
+
 from .lexicon import (
     _CHOICE_WORD_PHRASES,
     _MODE_PHRASES,
@@ -60,9 +62,12 @@ class Vocabulary:
 
 
 def normalise_course_code(text: str) -> str | None:
-    """Return a course code as "CS 110A" from "cs110a", "CS 110A" or "cs-110a", else None."""
-    match = _COURSE_CODE.fullmatch(_normalise(text).strip())
-    return f"{match[1].upper()} {match[2].upper()}" if match else None
+    """Return a course code as "CS 110A" from "cs110a", "CS 110A" or "cs-110a", else None.
+
+    The one grammar of ``tutoring.courses`` (pure, no models), after this module's own
+    normalising (accents, invisible characters), so the import and the assistant agree.
+    """
+    return courses.normalise_course_code(_normalise(text))
 
 
 _KEYWORDS = frozenset(
