@@ -223,7 +223,7 @@ _NAME_LEADS = re.compile(
 )
 _EMAIL_WORDS = re.compile(
     r"\b(?:and|&|my|personal|school|college|ccsf|student|work|home|gmail|e-?mail|address|is|"
-    r"at|it'?s|also|plus|the|for|of|mail)\b",
+    r"at|it'?s|also|plus|the|for|of|mail|one|address|addy)\b",
     re.I,
 )
 _NOT_NAME_WORDS = re.compile(
@@ -252,7 +252,12 @@ class Reading:
 
 def is_skip(text: str) -> bool:
     """Return whether ``text`` declines an optional question ("skip", "idk", "i dont have one")."""
-    cleaned = re.sub(r"[\s.!,]+", " ", text.lower().replace("’", "'")).strip()
+    lowered = text.lower().replace("’", "'")
+    # "all good, nothing to add": every part of it declines.
+    parts = [p for p in re.split(r"\s*(?:[,;.!]|\band\b|\bbut\b)\s*", lowered) if p.strip()]
+    if len(parts) > 1 and all(is_skip(part) for part in parts):
+        return True
+    cleaned = re.sub(r"[\s.!,]+", " ", lowered).strip()
     cleaned = re.sub(r"^(?:um+|uh+|hmm+|sorry|oh|ah|well)\s+", "", cleaned)
     if _SKIP.match(cleaned):
         return True
@@ -424,7 +429,9 @@ def _read_allow_others(text: str, values: dict, _courses) -> Reading:
         ):
             answer = True
         elif re.search(
-            r"\b(?:alone|just me|one on one|1 on 1|rather not|prefer not|private)\b", lowered
+            r"\b(?:alone|solo|by myself|on my own|just me|one on one|1 on 1|rather not|prefer not|"
+            r"private)\b",
+            lowered,
         ):
             answer = False
     if answer is None:

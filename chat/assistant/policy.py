@@ -23,12 +23,13 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chat.assistant import booking_form, replies
 from chat.assistant.context import Conversation, Draft, Expecting, Offer, Slot, Wishes
-from chat.assistant.understanding import Understanding
+from chat.assistant.understanding import Understanding, parse_time
 from chat.assistant.understanding.acts import (
     Accept,
     Ask,
@@ -231,6 +232,9 @@ class Policy:
         )
 
     def _manage(self) -> Reply | None:
+        implied = self._implied_management()
+        if implied is not None:
+            return implied
         if self.manage(ManageKind.CANCEL):
             return self._ask_cancel()
         if self.manage(ManageKind.KEEP):
@@ -251,6 +255,27 @@ class Policy:
         if self.manage(ManageKind.ANOTHER):
             return self._book_another()
         return None
+
+    def _implied_management(self) -> Reply | None:
+        """ "cancel the monday thing", "switch it to saturday 10:30": a booking named by its
+        day or time, with no act saying so, when the student holds one and no form is open."""
+        c = self.c
+        if c.form_open and c.draft.slot is not None:
+            return None
+        if self.request.subjects or self.manage(ManageKind.KEEP):
+            return None
+        text = self.heard.text.lower()
+        cancels = re.match(
+            r"^\W*(?:pls |please |can you |can u |could you |i need to |i want to |i wanna )?"
+            r"(?:cancel|call off)\b",
+            text,
+        )
+        retimes = any(isinstance(a, Correct) and a.field in ("time", "day") for a in self.acts)
+        if not (cancels or (retimes and (c.offer is None or self.notes.moving))):
+            return None
+        if not self._upcoming():
+            return None
+        return self._ask_cancel() if cancels else self._ask_move()
 
     def _fits(self, booking: Booking) -> bool:
         """Whether the student's words single out ``booking`` (day, date, time, tutor)."""
@@ -552,6 +577,11 @@ class Policy:
                     "courses": ", ".join(courses[:12])
                 }
             return self._resume(text, lead=False)
+        if topic == Topic.LENGTH:
+            minutes = settings.TUTORING_SESSION_MINUTES
+            return self._resume(
+                _("Each session is %(minutes)s minutes.") % {"minutes": minutes}, lead=False
+            )
         if topic == Topic.MODE:
             return self._resume(self._mode_answer(), lead=False)
         if topic == Topic.LOCATION and self._place():
@@ -898,6 +928,16 @@ class Policy:
             if draft.values.get(name) in (None, "", []) or name in corrected
         }
         values = {**draft.values, **anywhere, **reading.values}
+        known = [code for code in self.request.courses if code in self._known_courses()]
+        if known and not draft.values.get("classes") and step != "confirm":
+            values["classes"] = list(dict.fromkeys(known))  # "W5551234 and im in cs 110a"
+        table = booking_form.STEP.get(step)
+        if table is not None and not reading.values and not reading.problem:
+            declined = self.act(Decline) is not None or self.command(CommandKind.SKIP)
+            if step == "allow-others" and (self._yes() or declined):
+                values["allow_other_students"] = self._yes() and not declined
+            elif not table.required and declined and step != "confirm":
+                reading = dataclasses.replace(reading, skipped=frozenset({step}))
         if reading.skipped:
             self.notes.skipped = sorted(set(self.notes.skipped) | reading.skipped)
         if reading.college_as_personal:
@@ -1004,21 +1044,35 @@ class Policy:
         values = {**c.draft.values, name: found[name]}
         return self._advance(values, note=replies.changed([name], values))
 
+    def _new_moment(self) -> tuple:
+        """The time, days and dates a change of time names, from the pick, correction or search."""
+        request = self.request
+        pick = self.act(Pick)
+        time = pick.time if pick is not None and pick.time else request.time
+        days = request.days or (_tuple(pick.day) if pick is not None else ())
+        dates = request.dates or (_tuple(pick.date) if pick is not None else ())
+        for correct in (a for a in self.acts if isinstance(a, Correct)):
+            if correct.field == "time" and time is None:
+                time = parse_time(correct.value)
+            if correct.field == "day" and not days and correct.value in WEEKDAY_NAMES:
+                days = (correct.value,)
+        return time, days, dates
+
     def _change_slot(self) -> Reply:
         c = self.c
         request = self.request
-        slot = self._slot_for(request.time, request.days, request.dates, number=None)
+        time, days, dates = self._new_moment()
+        if time is None and not days and not dates:
+            return self._form_fallback()
+        slot = self._slot_for(time, days, dates, number=None)
         if slot is None:
             wishes = self._merge(dataclasses.replace(c.wishes), request, new_subject=False)
+            wishes.time, wishes.days, wishes.dates = time, tuple(days), tuple(dates)
             wishes.tutor_ids = (c.offer.tutor_id,)
             result = tutors_match(self._wish(wishes), now=self.now, limit=1)
             if result.matches and result.matches[0].tutor.pk == c.offer.tutor_id:
                 fresh = offer_of(result.matches[0])
-                fit = [
-                    s
-                    for s in fresh.slots
-                    if self._slot_matches(s, request.time, request.days, request.dates)
-                ]
+                fit = [s for s in fresh.slots if self._slot_matches(s, time, days, dates)]
                 if fit:
                     slot = fit[0]
                     c.set_offer(fresh, c.shown)
@@ -1031,6 +1085,12 @@ class Policy:
                 + _("Your answers are kept. Pick one, or say *someone else*.")
             )
         old = c.draft.slot
+        if old is not None and slot.start == old.start:
+            return Reply(
+                _("That's already your time: %(when)s.") % {"when": replies.when(slot)}
+                + "\n"
+                + replies.ask(c.draft.step, c.draft.values)
+            )
         draft = dataclasses.replace(c.draft, slot=slot)
         c.set_draft(draft)
         note = _("Changed the time to %(when)s (was %(old)s).") % {
@@ -1211,6 +1271,10 @@ class Policy:
             if pick.number is not None and not (pick.time or pick.day or pick.date):
                 if self.notes.expecting == Expecting.TUTOR:
                     return None
+                hour = _hour(pick.number)
+                slot = self._slot_for(hour, (), (), number=None) if hour else None
+                if slot is not None:  # "7 works" with four times listed: 7:00 PM
+                    return self._start_form(slot)
                 return Reply(
                     _("Please pick a number from 1 to %(count)s.") % {"count": len(offer.slots)}
                 )
@@ -1333,7 +1397,17 @@ class Policy:
         if not wishes.subjects and c.offer is not None:
             wishes.subjects = c.offer.skills[:1]
         offered = c.offer.slots if c.offer else ()
-        if kind == RefineKind.LATER:
+        if kind == RefineKind.LATER and re.search(r"\bweek\b", self.heard.text, re.I):
+            # "later in the week": the days after the one offered, any time.
+            if offered:
+                wishes.after = datetime.datetime.combine(
+                    offered[0].start.date() + datetime.timedelta(days=1),
+                    datetime.time(0),
+                    tzinfo=self.now.tzinfo,
+                )
+            wishes.days, wishes.dates, wishes.week = (), (), None
+            wishes.time = wishes.earliest = wishes.latest = wishes.part_of_day = None
+        elif kind == RefineKind.LATER:
             if offered:
                 first_day = offered[0].start.date()
                 same_day = [s for s in offered if s.start.date() == first_day]
@@ -1646,6 +1720,13 @@ class Policy:
         if self.notes.expecting == Expecting.TUTOR and c.shown:
             return Reply(replies.fallback_tutors(self.notes.last_reply, seed))
         return Reply(replies.fallback_idle(self.notes.last_reply, seed))
+
+
+def _hour(number: int) -> datetime.time | None:
+    """A bare number as a clock hour, as the center reads them: 1-7 PM, 8-11 AM, 12 noon."""
+    if not 1 <= number <= 12:
+        return None
+    return datetime.time(number + 12 if number <= 7 else number)
 
 
 def _tuple(value) -> tuple:

@@ -98,6 +98,7 @@ class Topic(StrEnum):
     HOURS = "hours"
     CONTACT = "contact"
     MY_BOOKINGS = "my_bookings"
+    LENGTH = "length"  # "how long are the sessions?"
     WHY = "why"
     HELP = "help"
 
@@ -254,6 +255,8 @@ _MY_BOOKINGS = _find(
     rf"|\bwhat {_BOOKING_WORD} (?:do|did|have) i\b|\bdo i have any {_BOOKING_WORD}\b"
     r"|\bwhen (?:am|do) i (?:meet|meeting|see|seeing|have)\b"
     r"|\b(?:show|list|see|view)(?: me)? (?:the |all )?(?:bookings|appointments|sessions)\b"
+    r"|\bwhat (?:did )?i (?:sign(?:ed)? up|register(?:ed)?) for\b"
+    r"|\bremind me (?:of |about )?(?:what|when|my)\b"
 )
 _LIST_WORDS = _find(
     r"\b(?:what are|show|list|see|view|check)\b(?:\s+\w+){0,4}?\s+my\b"
@@ -324,6 +327,11 @@ _HOURS = _find(
     r"|\bwill (?:you|u|yall|you guys|the center|it) be open\b"
     r"|^(?:are (?:you|u) )?open (?:on )?(?:weekends?|saturdays?|sundays?|today|tomorrow|late)\b"
 )
+_LENGTH = _find(
+    r"\bhow long (?:is|are|r|will|does|do)?\s*(?:a |the |each |my |it |they )?"
+    r"(?:session|sessions|appointment|appointments|meeting|it|they|tutoring)\b"
+    r"|\b(?:session|appointment) (?:length|duration)\b|\bhow many minutes\b"
+)
 _CONTACT = _find(
     r"\b(?:contact|phone|phone number|get in touch)\b|\bcall(?! off)\b"
     r"|\breach (?:you|someone|the center|them|somebody|a person|staff)\b"
@@ -348,7 +356,9 @@ _NOT_LATER = _find(
 )
 _EARLIER = _find(r"\b(?:earlier|sooner)\b")
 _NOT_EARLIER = _find(r"\bearlier than\b|\bearlier today\b|\bas i said earlier\b")
-_AFTER_THAT = _find(r"\b(?:anything|something|any|one) after that\b")
+_AFTER_THAT = _find(
+    r"\b(?:anything|something|any|one) after that\b|\blater than (?:that|this|those|these)\b"
+)
 _OTHER_DAY = _find(
     r"\b(?:another|different|other|diff|some other|a different)\s+days?\b|\bother days\b"
     r"|\bnot (?:that day|on that day)\b"
@@ -612,6 +622,8 @@ def _questions(joined: str, request: Request, names_thing: bool) -> list[Ask | M
         asks.append(Ask(Topic.HOURS))
     if _CONTACT.search(joined):
         asks.append(Ask(Topic.CONTACT))
+    if _LENGTH.search(joined):
+        asks.append(Ask(Topic.LENGTH))
     if not request.has_search_terms() and _HELP_Q.search(joined):
         asks.append(Ask(Topic.HELP))
     return asks

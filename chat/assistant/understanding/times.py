@@ -280,7 +280,7 @@ _AFTER = re.compile(
     r"\b(?:busy|work|working|at work|in class|class|stuck|occupied)\s+(?:\w+\s+){0,2}?"
     rf"(?:until|till|til|to)\s+{_START.replace('?P<s', '?P<u')}{_QUANTITY_AHEAD}"
     r"|\b(?:after|from|(?<!no )later than|no earlier than|starting(?: at| from)?|not before"
-    r"|past)\s+"
+    r"|past|(?:get|gets|getting|i'?m|im|am) (?:off|out|done|free)(?: of \w+| work)?)\s+"
     r"(?:(?:my|the|a|his|her|class|classes|work|school|lab|practice|shift|job|lecture|it|that"
     r"|ends?|ending|gets|get|out|is|over|done|finishes|which)\s+){0,4}?"
     rf"(?:(?:at|@)\s*)?{_START}{_QUANTITY_AHEAD}"
@@ -357,7 +357,8 @@ def _take_bounds(scan: _Scan) -> _Bounds:
 
 _BETWEEN_WORDS = frozenset("between btwn from to till til until".split())
 _AFTER_WORDS = frozenset(
-    "after from later earlier starting not past busy work working class stuck occupied or"
+    "after from later earlier starting not past busy work working class stuck occupied or off"
+    " out done free"
     " onwards onward and".split()
 )
 _BEFORE_WORDS = frozenset(
@@ -409,7 +410,9 @@ _WEEK_PHRASES = _Phrases(
     {
         **dict.fromkeys((("this", "week"), ("this", "wk"), ("later", "this", "week")), "this"),
         **dict.fromkeys((("next", "week"), ("next", "wk"), ("the", "week", "after")), "next"),
-        **dict.fromkeys((("this", "weekend"), ("the", "weekend"), ("weekend",)), "this weekend"),
+        ("this", "weekend"): "this weekend",
+        # "on the weekend", "weekends": Saturday or Sunday of any week in reach.
+        **dict.fromkeys((("the", "weekend"), ("weekend",), ("weekends",)), "any weekend"),
         ("next", "weekend"): "next weekend",
         **dict.fromkeys((("weekdays",), ("weekday",)), "weekdays"),
     }
@@ -420,14 +423,20 @@ def _take_weeks(tokens: list[_Token]) -> tuple[str | None, tuple[int, ...]]:
     """Return (week, weekdays) for "this week", "next week", "this weekend", "weekdays"."""
     week: str | None = None
     days: list[int] = []
+    weekend_named = False
     for _, found in sorted(_WEEK_PHRASES.take(tokens), key=lambda item: item[0]):
         if found == "weekdays":
             days += [0, 1, 2, 3, 4]
             continue
         when, _, weekend = found.partition(" ")
-        week = week or when
+        if when != "any":
+            week = week or when
         if weekend:
+            weekend_named = True
             days += [5, 6]
+    if weekend_named:
+        # "weekdays are rough, anything on the weekend": the two are named to contrast them.
+        days = [5, 6]
     return week, tuple(dict.fromkeys(days))
 
 
