@@ -3,7 +3,8 @@
 Each dialogue is one test (its id is the test id). A fresh session talks to the assistant
 through ``POST /api/chat/session/<id>/turns`` with its access token, on whatever database the
 suite runs on, with the clock frozen at Wednesday Dec 2, 2026, 9:00 AM Pacific and one roster
-loaded: ``demo`` (``manage.py seed_demo``) or ``alt`` (tests/dialogues/alt_roster.json).
+loaded: ``demo`` (``manage.py seed_demo``), ``alt`` (tests/dialogues/alt_roster.json) or
+``heldout`` (tests/dialogues/heldout_roster.json).
 The checks are about facts (state, bookings, facts in the reply), never about wording, so the
 assistant's sentences may change freely. On a failure the whole transcript so far is printed
 with every expectation that failed.
@@ -15,7 +16,7 @@ The file format (tests/dialogues/README.md has an example)::
     dialogues:
       - id: offer-yes-pinned          # unique over all files; the pytest id
         category: offer-replies
-        roster: demo                  # or alt
+        roster: demo                  # or alt, heldout
         goal: one line: what the student wants
         turns: [...]
 
@@ -111,6 +112,8 @@ from tutoring.models import Booking
 
 DIALOGUE_DIR = Path(__file__).parent / "dialogues"
 ALT_ROSTER = DIALOGUE_DIR / "alt_roster.json"
+# A third roster, written by someone outside the team with the held-out dialogues.
+ROSTERS = {"alt": ALT_ROSTER, "heldout": DIALOGUE_DIR / "heldout_roster.json"}
 CENTER = ZoneInfo("America/Los_Angeles")
 SESSION = dt.timedelta(minutes=30)
 
@@ -225,7 +228,7 @@ def _load() -> list[Dialogue]:
     for dialogue in dialogues:
         assert dialogue.id not in seen, f"dialogue id {dialogue.id} is used twice"
         seen.add(dialogue.id)
-        assert dialogue.roster in ("demo", "alt"), f"{dialogue.id}: roster {dialogue.roster}"
+        assert dialogue.roster in ("demo", *ROSTERS), f"{dialogue.id}: roster {dialogue.roster}"
         dialogue.answer_sets = answer_sets
         for number, turn in enumerate(dialogue.turns, 1):
             unknown = set(turn) - TURN_KEYS
@@ -747,7 +750,7 @@ def roster_loader(frozen_clock):
         if name == "demo":
             call_command("seed_demo", verbosity=0)
         else:
-            call_command("import_tutors", str(ALT_ROSTER), verbosity=0)
+            call_command("import_tutors", str(ROSTERS[name]), verbosity=0)
 
     return load
 

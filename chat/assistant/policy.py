@@ -1424,12 +1424,11 @@ class Policy:
             wishes.part_of_day = None
             wishes.after = wishes.before = None
         elif kind == RefineKind.OTHER_DAY:
-            if offered:
-                taken = offered[0].start.date()
-                wishes.after = datetime.datetime.combine(
-                    taken + datetime.timedelta(days=1), datetime.time(0), tzinfo=self.now.tzinfo
-                )
-            wishes.days, wishes.dates, wishes.week = (), (), None
+            # "another day", "mondays dont work": any weekday but the one(s) offered or named.
+            refused = {slot.day for slot in offered[:1]} | set(self.request.days)
+            wishes.days = tuple(day for day in WEEKDAY_NAMES if day not in refused)
+            wishes.dates, wishes.week = (), None
+            wishes.after = wishes.before = None
         elif kind == RefineKind.OTHER_TIME and c.offer is not None:
             # "other times?": more of this tutor's times, after the ones shown.
             wishes.tutor_ids = (c.offer.tutor_id,)
