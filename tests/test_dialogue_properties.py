@@ -79,7 +79,7 @@ CHANGES = [
     "book another one",
     "yep",
 ]
-TURNS = st.lists(st.sampled_from(KEEPS + CHANGES), min_size=1, max_size=12)
+TURNS = st.lists(st.sampled_from(KEEPS + CHANGES), min_size=1, max_size=15)
 
 
 def snapshot(session_id: str) -> tuple:
@@ -101,7 +101,7 @@ def snapshot(session_id: str) -> tuple:
 
 
 @settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

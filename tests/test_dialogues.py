@@ -88,8 +88,7 @@ The API names are the documented ones (`ccsfEmail`, step `ccsf-email`); a state 
 them `collegeEmail` / `college-email` or `notes` is read the same (FIELD_ALIASES and
 STEP_ALIASES), so renaming the fields inside the app does not break these tests.
 
-Deselected by default on this branch (pyproject addopts ``-m "not dialogues"``) until the
-assistant passes them: run ``.venv/bin/pytest tests/test_dialogues.py -m dialogues``.
+They run with the whole suite; ``.venv/bin/pytest tests/test_dialogues.py`` runs only them.
 """
 
 from __future__ import annotations

@@ -376,6 +376,9 @@ def fields_anywhere(text: str, values: dict) -> dict:
 def _read_name_email(text: str, values: dict, _courses) -> Reading:
     found, college_as_personal = _email_fields(text, values, "name-email")
     candidate = _name_candidate(text)
+    left = _EMAIL.sub(" ", text).strip(" ,;")
+    if candidate is None and re.search(r"[<>{}\[\]\\|`]", left):
+        candidate = left  # markup where the name goes: say why it cannot be a name
     if candidate is not None:
         try:
             found["student_name"] = _checked_name(candidate)

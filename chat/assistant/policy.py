@@ -396,6 +396,14 @@ class Policy:
         start = booking.start.astimezone(self.now.tzinfo)
         subjects = tuple(s for s in booking.subject.split(", ") if s) or self.c.wishes.subjects
         old = Wishes(subjects=subjects, days=(WEEKDAY_NAMES[start.weekday()],), time=start.time())
+        to_hour = _MOVE_TO_HOUR.search(self.heard.text)
+        if to_hour and not self._new_time_given():
+            # "can we push it to 2": the same day, at that hour.
+            hour = _hour_named(f"the {to_hour[1]}{to_hour[2] or ''} one")
+            if hour is not None:
+                wishes = dataclasses.replace(old, dates=(start.date(),), text=self.heard.text)
+                wishes.time = hour
+                return self._move_search(booking, wishes)
         if not self._new_time_given():
             self.c.set_offer(None, [])
             self.c.set_wishes(Wishes(subjects=subjects))
@@ -404,10 +412,15 @@ class Policy:
                 % {"booking": replies.booking_line(booking)}
             )
         wishes = self._merge(old, self.request, new_subject=False)
+        same_time = re.search(r"\bsame (?:time|hour)\b", self.heard.text, re.I)
         if (self.request.days or self.request.dates) and not (
-            self.request.time or self.request.earliest or self.request.part_of_day
+            self.request.time or self.request.earliest or self.request.part_of_day or same_time
         ):
             wishes.time = None  # "move it to thursday": any time that day
+        return self._move_search(booking, wishes)
+
+    def _move_search(self, booking: Booking, wishes: Wishes) -> Reply:
+        """Offer the new times; when the wish pins one of the same tutor's, ask to move to it."""
         reply = self._run_search(wishes, prefer_tutor=booking.tutor_id)
         offer = self.c.offer
         if offer is not None and offer.slots and wishes.time is not None:
@@ -700,12 +713,16 @@ class Policy:
         if found is None:
             return ""
         slot, tutor_id = found
-        if slot.mode == "online":
-            return _("That session is online: %(how)s") % {
-                "how": center_fact("online") or _("the link comes with your confirmation email.")
-            }
         offered = offered_slot(tutor_id=tutor_id, start=slot.start, now=self.now)
         room = offered.location if offered is not None else ""
+        if slot.mode == "online":
+            how = center_fact("online") or _("the link comes with your confirmation email.")
+            if room:
+                return _("That session is online, at %(link)s. %(how)s") % {
+                    "link": room,
+                    "how": how,
+                }
+            return _("That session is online: %(how)s") % {"how": how}
         if not room:
             return ""
         text = _("That session meets in %(room)s.") % {"room": room}
@@ -932,6 +949,12 @@ class Policy:
         if known and not draft.values.get("classes") and step != "confirm":
             values["classes"] = list(dict.fromkeys(known))  # "W5551234 and im in cs 110a"
         table = booking_form.STEP.get(step)
+        short = len(self.heard.text.split()) <= 6
+        if table is not None and not table.required and short and step != "confirm":
+            if self.act(Decline) or self.command(CommandKind.SKIP):
+                # "nah ur good", "no ty": an optional question declined, not its answer.
+                reading = booking_form.Reading(skipped=frozenset({step}))
+                values = {**draft.values, **anywhere}
         if table is not None and not reading.values and not reading.problem:
             declined = self.act(Decline) is not None or self.command(CommandKind.SKIP)
             if step == "allow-others" and (self._yes() or declined):
@@ -1283,6 +1306,11 @@ class Policy:
                 + "\n"
                 + "\n".join(replies.numbered_times(offer.slots))
             )
+        hour = _hour_named(self.heard.text)
+        if hour is not None and pick is None and search is None:
+            slot = self._slot_for(hour, (), (), number=None)
+            if slot is not None:  # "the 11 one"
+                return self._start_form(slot)
         if self._yes() and offer.slots:
             slot = self._pinned_slot()
             if slot is not None:
@@ -1380,8 +1408,17 @@ class Policy:
             chosen = c.shown[pick.number - 1]
         elif self.request.tutor_ids and not self.request.subjects:
             chosen = next((o for o in c.shown if o.tutor_id in self.request.tutor_ids), None)
+        elif self.request.subjects or self.request.unknown_subject:
+            # "the accounting one": the listed tutor who teaches it.
+            wanted = set(self.request.subjects) | {self.request.unknown_subject}
+            teaching = [o for o in c.shown if wanted & set(o.skills)]
+            chosen = teaching[0] if len(teaching) == 1 else None
         if chosen is None:
             return None
+        wishes = c.wishes
+        if wishes.days or wishes.dates or wishes.time or wishes.earliest or wishes.part_of_day:
+            # "is chris free monday" … "the accounting one": that Chris, on Monday.
+            return self._run_search(dataclasses.replace(wishes, tutor_ids=(chosen.tutor_id,)))
         c.set_offer(chosen, c.shown)
         self.notes.expecting = Expecting.SLOT
         return Reply(replies.offer(chosen), chosen)
@@ -1574,6 +1611,15 @@ class Policy:
         )
 
     def _run_search(self, wishes: Wishes, *, prefer_tutor: int | None = None) -> Reply:
+        reply = self._search_and_offer(wishes, prefer_tutor=prefer_tutor)
+        c = self.c
+        if c.offer is not None and c.offer.slots and _BOOK_IT.search(self.heard.text):
+            slot = self._pinned_slot()  # "java w/ maya thursday 7pm and yes book it"
+            if slot is not None and not c.form_open:
+                return self._start_form(slot)
+        return reply
+
+    def _search_and_offer(self, wishes: Wishes, *, prefer_tutor: int | None = None) -> Reply:
         c = self.c
         c.set_wishes(wishes)
         wish = self._wish(wishes)
@@ -1719,6 +1765,34 @@ class Policy:
         if self.notes.expecting == Expecting.TUTOR and c.shown:
             return Reply(replies.fallback_tutors(self.notes.last_reply, seed))
         return Reply(replies.fallback_idle(self.notes.last_reply, seed))
+
+
+_HOUR_NAMED = re.compile(
+    r"\bthe (\d{1,2})(?::([0-5]\d))?\s*(am|pm|a\.m\.|p\.m\.)?\s*(?:o'?clock )?"
+    r"(?:one|slot|time|session)\b",
+    re.I,
+)
+_MOVE_TO_HOUR = re.compile(
+    r"\b(?:to|at|for|till|til)\s+(\d{1,2})((?::[0-5]\d)?\s*(?:am|pm)?)(?![\d:/])", re.I
+)
+_BOOK_IT = re.compile(r"\b(?:yes |and |pls |please )*book (?:it|me in|that)\b", re.I)
+
+
+def _hour_named(text: str) -> datetime.time | None:
+    """ "the 11 one", "the 6:30 slot": an offered time named by its hour."""
+    found = _HOUR_NAMED.search(text)
+    if found is None:
+        return None
+    hour, minute = int(found[1]), int(found[2] or 0)
+    suffix = (found[3] or "").replace(".", "").lower()
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    elif not suffix:
+        guess = _hour(hour)
+        hour = guess.hour if guess else hour
+    return datetime.time(hour, minute) if hour < 24 else None
 
 
 def _hour(number: int) -> datetime.time | None:

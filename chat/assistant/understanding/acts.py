@@ -257,6 +257,9 @@ _MY_BOOKINGS = _find(
     r"|\b(?:show|list|see|view)(?: me)? (?:the |all )?(?:bookings|appointments|sessions)\b"
     r"|\bwhat (?:did )?i (?:sign(?:ed)? up|register(?:ed)?) for\b"
     r"|\bremind me (?:of |about )?(?:what|when|my)\b"
+    r"|^(?:so |and |ok |okay |wait |um )?(?:what|wat|wut|wht)(?: do| did|d)? i (?:have|got)"
+    r"(?: booked| scheduled| coming up| again| rn| now| then)*$"
+    r"|\b(?:what|wat|wut|wht)\b(?:\s+\w+){0,2}?\s+i (?:have|got) (?:booked|scheduled)\b"
 )
 _LIST_WORDS = _find(
     r"\b(?:what are|show|list|see|view|check)\b(?:\s+\w+){0,4}?\s+my\b"
@@ -286,6 +289,7 @@ _WHO_TEACHES = _find(
     r"\bwho(?:s| is| are| do| does| can)?\b(?:\s+\w+){0,3}?\s+(?:teach\w*|tutor\w*|help\w*"
     r"|knows|covers|handles|good at|available for|for)\b"
     r"|\b(?:which|what) tutors?\b|\blist (?:of )?(?:the )?tutors\b|\ball (?:the )?tutors\b"
+    r"|^(?:so |ok |and )?who (?:does|do|can do) (?!i\b|you\b|u\b|we\b|they\b|me\b)"
 )
 # "do you have psych tutors", "is there a chem tutor": a question only when a subject is named.
 _DO_YOU_TEACH = _find(
@@ -317,6 +321,7 @@ _MODE_Q = _find(
 _WANTS = _find(r"\b(?:can i|could i|can we|could we|instead|rather|prefer|i want|id like|switch)\b")
 _LOCATION = _find(
     r"\bwhere\b|\bwheres\b|\bwhat room\b|\bwhich room\b|\baddress\b|\bdirections\b"
+    r"|\bd[oó]nde\b|\b(?:the |a |zoom |meeting )?(?:link|url)\b"
     r"|\bhow do i get there\b"
     r"|\bwhat building\b|\bwhich building\b|\blocation\b|\blocated\b"
 )
@@ -418,7 +423,8 @@ _DECLINE = _find(
 _ACCEPT_EXTRA = _find(
     r"^(?:(?:ok|okay|yes|yeah|yep|sure|alright|cool|great|perfect)\s+)*(?:book it|book that"
     r"|lets do it|lets do that|lets go|sounds good|that works|works for me|go ahead|do it"
-    r"|perfect|thats perfect|im in|deal|bet|good to go|all good|looks good|yes please)\b"
+    r"|perfect|thats perfect|im in|deal|bet|good to go|all good|looks good|yes please"
+    r"|say less|say no more|aight)\b"
 )
 
 

@@ -149,6 +149,7 @@ _YES_PHRASES = (
     "|ill take that|ill take that one|take it|i want it|i want that one|lets book it"
     "|book that one|book that|id like that|id like that one|yse|yeas|yesss|okie|okk|ofc"
     "|for sure|yessir|yup yup|sure sure|okey dokey|ok ok|yes maam|yes sir|si|claro|vale"
+    "|say less|aight|ight|fs|bet bet|sounds bomb|lets gooo|yuh|yurr|fasho|for sho|say no more"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"

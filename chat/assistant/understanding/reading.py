@@ -14,6 +14,8 @@ from .lexicon import (
     _MODE_PHRASES,
     _NUMBER_FILLER,
     _NUMBER_WORDS,
+    _ON_CAMPUS,
+    _ONLINE,
     _ORDINALS,
     _PART_PHRASES,
     _PICK_VERBS,
@@ -45,6 +47,13 @@ from .times import (
     _take_due_days,
     _take_weeks,
     _time_of,
+)
+
+# A mode refused ("not going to campus", "cant do zoom", "no online"): the other one is meant.
+_REFUSED_MODE = re.compile(
+    r"\b(?:not|no|cant|can't|cannot|dont|don't|never|wont|won't|without)\s+(?:\w+\s+){0,3}?"
+    r"(?:(?P<campus>campus|in person|on campus|come in|coming in)|(?P<online>online|zoom|remote|"
+    r"virtual))\b|\b(?:(?P<only_online>online)|(?P<only_campus>in person|on campus)) only\b"
 )
 
 
@@ -227,6 +236,11 @@ def _read(scan: _Scan, index: _Index, today: datetime.date) -> _Reading:
     days, on_dates = _all_days(day_refs, dates, today)
     days = tuple(dict.fromkeys(days + tuple(WEEKDAYS[d] for d in week_days)))
     found_modes = {mode for _, mode in modes}
+    refused = _REFUSED_MODE.search(scan.text)
+    if refused:
+        # "online only, im not going to campus": the mode named without a "not" is the wish.
+        campus = refused["online"] or refused["only_campus"]
+        found_modes = {_ON_CAMPUS if campus else _ONLINE}
     number = _first(numbers)
     if number is None:
         number = _whole_message_number(scan.words)

@@ -193,6 +193,12 @@ _NAME_AFTER = frozenset(
 )
 
 
+_WHEN_AFTER = frozenset(
+    "mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat"
+    " saturday sun sunday today tonight tomorrow tmrw tmr next this on at".split()
+)
+
+
 def _take_tutors(
     tokens: list[_Token], index: _Index, *, alone: bool
 ) -> list[tuple[int, tuple[int, ...]]]:
@@ -210,7 +216,15 @@ def _take_tutors(
             name = name[:-1]
         if name not in index.guarded_names:
             continue
-        if alone or before in _NAME_BEFORE or after in _NAME_AFTER or after in _POSSESSED:
+        # "grace thu 6pm": a message that opens with the name and goes on to say when.
+        opens_with_when = i == 0 and (after in _WHEN_AFTER or after[:1].isdigit())
+        if (
+            alone
+            or opens_with_when
+            or before in _NAME_BEFORE
+            or after in _NAME_AFTER
+            or after in _POSSESSED
+        ):
             found.append((token.start, index.guarded_names[name]))
             token.used = True
     return found

@@ -410,9 +410,15 @@ _WEEK_PHRASES = _Phrases(
     {
         **dict.fromkeys((("this", "week"), ("this", "wk"), ("later", "this", "week")), "this"),
         **dict.fromkeys((("next", "week"), ("next", "wk"), ("the", "week", "after")), "next"),
-        ("this", "weekend"): "this weekend",
+        **dict.fromkeys(
+            (("this", "weekend"), ("this", "wknd"), ("this", "wkend"), ("this", "weeknd")),
+            "this weekend",
+        ),
         # "on the weekend", "weekends": Saturday or Sunday of any week in reach.
-        **dict.fromkeys((("the", "weekend"), ("weekend",), ("weekends",)), "any weekend"),
+        **dict.fromkeys(
+            (("the", "weekend"), ("weekend",), ("weekends",), ("wknd",), ("wkend",)),
+            "any weekend",
+        ),
         ("next", "weekend"): "next weekend",
         **dict.fromkeys((("weekdays",), ("weekday",)), "weekdays"),
     }
