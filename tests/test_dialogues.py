@@ -112,7 +112,11 @@ from tutoring.models import Booking
 DIALOGUE_DIR = Path(__file__).parent / "dialogues"
 ALT_ROSTER = DIALOGUE_DIR / "alt_roster.json"
 # A third roster, written by someone outside the team with the held-out dialogues.
-ROSTERS = {"alt": ALT_ROSTER, "heldout": DIALOGUE_DIR / "heldout_roster.json"}
+ROSTERS = {
+    "alt": ALT_ROSTER,
+    "heldout": DIALOGUE_DIR / "heldout_roster.json",
+    "blind2": DIALOGUE_DIR / "blind2_roster.json",
+}
 CENTER = ZoneInfo("America/Los_Angeles")
 SESSION = dt.timedelta(minutes=30)
 

@@ -288,7 +288,8 @@ _AFTER = re.compile(
 )
 # "before noon", "by 3", "until 5", "no later than 4", "done by 6", "4pm or earlier".
 _BEFORE = re.compile(
-    r"\b(?:before|by|until|till|til|no later than|(?<!no )earlier than|not after|done by|out by"
+    r"\b(?:before|b4|bfore|by|until|till|til|no later than|(?<!no )earlier than|not after"
+    r"|done by|out by"
     rf"|finished by|ending by)\s+(?:(?:at|@)\s*)?{_END}{_QUANTITY_AHEAD}"
     r"|" + _END.replace("?P<e", "?P<f") + r"\s*(?:or earlier|or before|at the latest)\b"
 )
@@ -362,7 +363,7 @@ _AFTER_WORDS = frozenset(
     " onwards onward and".split()
 )
 _BEFORE_WORDS = frozenset(
-    "before by until till til later earlier not done out finished ending or at".split()
+    "before b4 bfore by until till til later earlier not done out finished ending or at".split()
 )
 
 
