@@ -17,6 +17,7 @@ Playwright's ``clock.install`` in the browser (ticking too).
 """
 
 import datetime
+import importlib
 import io
 import os
 import re
@@ -28,6 +29,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.tools import BrowserTestServer, screenshot, watch_console, watch_socket
+from tutoring.models import CenterFact
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -105,6 +107,13 @@ def live_server_env() -> dict[str, str]:
     return {}
 
 
+def restore_center_facts() -> None:
+    """Write the center facts the data migration writes (the flush between tests drops them)."""
+    defaults = importlib.import_module("tutoring.migrations.0006_center_fact_defaults")
+    for key, label, text in defaults.DEFAULTS:
+        CenterFact.objects.get_or_create(key=key, defaults={"label": label, "text": text})
+
+
 @pytest.fixture
 def live_server(
     request: pytest.FixtureRequest, transactional_db, live_server_env: dict[str, str]
@@ -114,6 +123,7 @@ def live_server(
     DEBUG is false, as in production; tests/browser/asgi.py serves ``/static/``.
     """
     call_command("seed_demo", stdout=io.StringIO())
+    restore_center_facts()  # a transactional test starts from an emptied database
     env = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", **live_server_env}
     if (now := _frozen_now(request)) is not None:
         env["TEST_SERVER_NOW"] = now.isoformat()
