@@ -888,6 +888,13 @@ class Policy:
         c = self.c
         draft = c.draft
         step = draft.step
+        # Times were listed mid-form (a change of time that did not fit): a number picks one.
+        choosing_time = self.notes.expecting == Expecting.SLOT
+        self.notes.expecting = None
+        pick = self.act(Pick)
+        if choosing_time and pick is not None and pick.number is not None and c.offer.slots:
+            if 1 <= pick.number <= len(c.offer.slots):
+                return self._set_slot(c.offer.slots[pick.number - 1])
         if self.command(CommandKind.STOP):
             c.set_draft(None)
             self.notes.expecting = Expecting.SLOT if c.offer else None
@@ -1100,13 +1107,21 @@ class Policy:
                     slot = fit[0]
                     c.set_offer(fresh, c.shown)
         if slot is None:
+            # The form stays at its step, so say plainly that the time picked before still holds.
+            self.notes.expecting = Expecting.SLOT
             return Reply(
-                _("%(tutor)s isn't free then. Their open times:") % {"tutor": c.offer.tutor_name}
+                _("%(tutor)s isn't free then, so your time is still %(when)s. Their open times:")
+                % {"tutor": c.offer.tutor_name, "when": replies.when(c.draft.slot)}
                 + "\n"
                 + "\n".join(replies.numbered_times(c.offer.slots))
                 + "\n"
-                + _("Your answers are kept. Pick one, or say *someone else*.")
+                + _("Pick one of these to change it; your answers are kept.")
             )
+        return self._set_slot(slot)
+
+    def _set_slot(self, slot: Slot) -> Reply:
+        """Put ``slot`` in the form in place of the time picked before, and say so."""
+        c = self.c
         old = c.draft.slot
         if old is not None and slot.start == old.start:
             return Reply(
