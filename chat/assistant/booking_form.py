@@ -15,7 +15,7 @@ The readers are pure (no database): the roster's course codes come in as an argu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -337,8 +337,11 @@ def _email_fields(text: str, values: dict, step: str) -> tuple[dict, str | None]
     return found, college_as_personal
 
 
-def read_answer(step: str, text: str, values: dict, *, known_courses: frozenset[str]) -> Reading:
-    """Read ``text`` as the answer to ``step``; also take any other field it plainly gives."""
+def read_answer(step: str, text: str, values: dict, *, known_courses: Collection[str]) -> Reading:
+    """Read ``text`` as the answer to ``step``; also take any other field it plainly gives.
+
+    ``known_courses``: the roster's course codes, the ones to give as examples first.
+    """
     reader = _READERS.get(step)
     if reader is None:
         return Reading()
@@ -442,7 +445,7 @@ def _read_allow_others(text: str, values: dict, _courses) -> Reading:
     return Reading(values={"allow_other_students": answer})
 
 
-def _read_classes(text: str, values: dict, known_courses: frozenset[str]) -> Reading:
+def _read_classes(text: str, values: dict, known_courses: Collection[str]) -> Reading:
     departments = {code.split(" ")[0] for code in known_courses}
     codes = find_courses(text, departments=departments)
     if not codes:
@@ -451,7 +454,7 @@ def _read_classes(text: str, values: dict, known_courses: frozenset[str]) -> Rea
         return Reading()
     unknown = [code for code in codes if code not in known_courses]
     if unknown:
-        examples = ", ".join(sorted(known_courses)[:3])
+        examples = ", ".join(list(known_courses)[:3])
         return Reading(
             problem=_("I don't know %(codes)s here. Which class is it? For example %(examples)s.")
             % {"codes": ", ".join(unknown), "examples": examples}

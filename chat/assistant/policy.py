@@ -249,6 +249,9 @@ class Policy:
                 )
             return self._resume(_("Okay, nothing is cancelled."))
         if self.manage(ManageKind.RESCHEDULE):
+            c = self.c
+            if c.form_open and c.draft.slot is not None and not self._upcoming():
+                return self._change_slot()  # "can i move it to friday" before booking it
             return self._ask_move()
         if self.manage(ManageKind.LIST):
             return self._resume(self._my_bookings(), lead=False)
@@ -787,8 +790,13 @@ class Policy:
 
     # --- the booking form ----------------------------------------------------------------------
 
-    def _known_courses(self) -> frozenset[str]:
-        return self.words.courses
+    def _known_courses(self) -> tuple[str, ...]:
+        """The roster's course codes, those of the subject being booked first (as examples)."""
+        wanted = set(self.c.wishes.subjects) | set(self.c.offer.skills if self.c.offer else ())
+        first = [
+            code for t in self.words.vocabulary.subjects if t.name in wanted for code in t.courses
+        ]
+        return tuple(dict.fromkeys(first + sorted(self.words.courses)))
 
     def _start_form(self, slot: Slot) -> Reply:
         c = self.c
@@ -957,6 +965,10 @@ class Policy:
             values["classes"] = list(dict.fromkeys(known))  # "W5551234 and im in cs 110a"
         table = booking_form.STEP.get(step)
         short = len(self.heard.text.split()) <= 6
+        bare_yes_no = (self._yes() or self.act(Decline)) and len(self.heard.text.split()) <= 2
+        if step == "specific-help" and bare_yes_no:
+            # "yep" is no answer to "what would you like help with?"
+            return self._form_fallback()
         if table is not None and not table.required and short and step != "confirm":
             if self.act(Decline) or self.command(CommandKind.SKIP):
                 # "nah ur good", "no ty": an optional question declined, not its answer.
@@ -1028,9 +1040,9 @@ class Policy:
         if draft.step == "confirm":
             text = _("Please answer *yes* to book it, or tell me what to change.")
         else:
-            field = booking_form.FIELD[booking_form.STEP[draft.step].fields[0]].label
+            step = booking_form.STEP[draft.step]
             text = (
-                _("I still need your %(field)s.") % {"field": field}
+                _("I still need this one (%(what)s) before I can book.") % {"what": step.label}
                 + "\n"
                 + replies.ask(draft.step, draft.values)
             )
