@@ -23,6 +23,7 @@ from chat.schemas import BookingInfoIn, Match, SearchCriteriaIn
 from chat.store import SessionWrite
 from tutoring.center import center_zone
 from tutoring.models import WEEKDAY_NAMES
+from tutoring.ranking import Wish
 
 
 class Expecting(StrEnum):
@@ -147,6 +148,29 @@ class Wishes:
     after: datetime.datetime | None = None
     before: datetime.datetime | None = None
     text: str = ""
+
+    def wish(self) -> Wish:
+        """The search as ``tutoring.ranking`` takes it."""
+        return Wish(
+            subjects=tuple(self.subjects),
+            days=tuple(self.days),
+            dates=tuple(self.dates),
+            week=self.week,
+            time=self.time,
+            earliest=self.earliest,
+            latest=self.latest,
+            part_of_day=self.part_of_day,
+            mode=self.mode,
+            soonest=self.soonest,
+            tutor_ids=tuple(self.tutor_ids),
+            after=self.after,
+            before=self.before,
+        )
+
+    def clear_times(self) -> None:
+        """Forget every wish about the time of day (a new one replaces them all)."""
+        self.time = self.earliest = self.latest = self.part_of_day = None
+        self.after = self.before = None
 
     def criteria(self) -> SearchCriteriaIn:
         """The API's ``lastSearchCriteria``: the part of the search DESIGN.md names."""

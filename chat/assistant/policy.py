@@ -60,7 +60,7 @@ from tutoring.booking import (
 )
 from tutoring.center import center_fact
 from tutoring.models import WEEKDAY_NAMES, Booking
-from tutoring.ranking import MatchResult, TutorMatch, Wish, tutors_match
+from tutoring.ranking import MatchResult, TutorMatch, tutors_match
 from tutoring.reports import record_unmet_search
 from tutoring.slots import PARTS, offered_slot
 
@@ -1111,7 +1111,7 @@ class Policy:
             wishes = self._merge(dataclasses.replace(c.wishes), request, new_subject=False)
             wishes.time, wishes.days, wishes.dates = time, tuple(days), tuple(dates)
             wishes.tutor_ids = (c.offer.tutor_id,)
-            result = tutors_match(self._wish(wishes), now=self.now, limit=1)
+            result = tutors_match(wishes.wish(), now=self.now, limit=1)
             if result.matches and result.matches[0].tutor.pk == c.offer.tutor_id:
                 fresh = offer_of(result.matches[0])
                 fit = [s for s in fresh.slots if self._slot_matches(s, time, days, dates)]
@@ -1233,7 +1233,7 @@ class Policy:
         c = self.c
         c.set_draft(dataclasses.replace(c.draft, slot=None))
         wishes = dataclasses.replace(c.wishes, tutor_ids=(c.offer.tutor_id,))
-        result = tutors_match(self._wish(wishes), now=self.now, limit=1)
+        result = tutors_match(wishes.wish(), now=self.now, limit=1)
         if result.matches and result.matches[0].slots:
             fresh = offer_of(result.matches[0])
             c.set_offer(fresh, c.shown)
@@ -1399,9 +1399,7 @@ class Policy:
             wishes.subjects = c.offer.skills[:1]
         if c.offer is not None and c.offer.tutor_id not in self.notes.declined:
             self.notes.declined.append(c.offer.tutor_id)
-        result = tutors_match(
-            self._wish(wishes), now=self.now, exclude_tutor_ids=self.notes.declined
-        )
+        result = tutors_match(wishes.wish(), now=self.now, exclude_tutor_ids=self.notes.declined)
         if not result.matches:
             self.notes.declined = [c.offer.tutor_id] if c.offer else []
             return Reply(
@@ -1471,22 +1469,14 @@ class Policy:
                 )
             wishes.days, wishes.dates, wishes.week = (), (), None
             wishes.time = wishes.earliest = wishes.latest = wishes.part_of_day = None
-        elif kind == RefineKind.LATER:
-            if offered:
-                first_day = offered[0].start.date()
-                same_day = [s for s in offered if s.start.date() == first_day]
-                wishes.earliest = max(s.end for s in same_day).time()
-            wishes.time = wishes.latest = None
-            wishes.part_of_day = None
-            wishes.after = wishes.before = None
-        elif kind == RefineKind.EARLIER:
-            if offered:
-                first_day = offered[0].start.date()
-                same_day = [s for s in offered if s.start.date() == first_day]
-                wishes.latest = min(s.start for s in same_day).time()
-            wishes.time = wishes.earliest = None
-            wishes.part_of_day = None
-            wishes.after = wishes.before = None
+        elif kind in (RefineKind.LATER, RefineKind.EARLIER):
+            # Relative to the times shown on their first day: after the last, before the first.
+            first_day = [s for s in offered if s.start.date() == offered[0].start.date()]
+            wishes.clear_times()
+            if first_day and kind == RefineKind.LATER:
+                wishes.earliest = max(s.end for s in first_day).time()
+            elif first_day:
+                wishes.latest = min(s.start for s in first_day).time()
         elif kind == RefineKind.OTHER_DAY:
             # "another day", "mondays dont work": any weekday but the one(s) offered or named.
             refused = {slot.day for slot in offered[:1]} | set(self.request.days)
@@ -1510,19 +1500,8 @@ class Policy:
         elif kind == RefineKind.ON_CAMPUS:
             wishes.mode = "on campus"
         elif kind == RefineKind.SOONEST:
-            wishes = dataclasses.replace(
-                wishes,
-                days=(),
-                dates=(),
-                week=None,
-                time=None,
-                earliest=None,
-                latest=None,
-                part_of_day=None,
-                soonest=True,
-                after=None,
-                before=None,
-            )
+            wishes.clear_times()
+            wishes.days, wishes.dates, wishes.week, wishes.soonest = (), (), None, True
         if not wishes.subjects and not wishes.tutor_ids:
             self.notes.expecting = Expecting.SUBJECT
             c.set_wishes(wishes)
@@ -1620,23 +1599,6 @@ class Policy:
         self.notes.expecting = Expecting.SUBJECT
         return Reply(text)
 
-    def _wish(self, wishes: Wishes) -> Wish:
-        return Wish(
-            subjects=tuple(wishes.subjects),
-            days=tuple(wishes.days),
-            dates=tuple(wishes.dates),
-            week=wishes.week,
-            time=wishes.time,
-            earliest=wishes.earliest,
-            latest=wishes.latest,
-            part_of_day=wishes.part_of_day,
-            mode=wishes.mode,
-            soonest=wishes.soonest,
-            tutor_ids=tuple(wishes.tutor_ids),
-            after=wishes.after,
-            before=wishes.before,
-        )
-
     def _run_search(self, wishes: Wishes, *, prefer_tutor: int | None = None) -> Reply:
         reply = self._search_and_offer(wishes, prefer_tutor=prefer_tutor)
         c = self.c
@@ -1649,7 +1611,7 @@ class Policy:
     def _search_and_offer(self, wishes: Wishes, *, prefer_tutor: int | None = None) -> Reply:
         c = self.c
         c.set_wishes(wishes)
-        wish = self._wish(wishes)
+        wish = wishes.wish()
         result = tutors_match(wish, now=self.now)
         record_unmet_search(wish=wish, result=result)
         if len(wishes.tutor_ids) > 1 and self._one_first_name(wishes.tutor_ids):
