@@ -325,11 +325,12 @@ _LOCATION = _find(
     r"|\bhow do i get there\b"
     r"|\bwhat building\b|\bwhich building\b|\blocation\b|\blocated\b"
 )
+_YOU = r"(?:you|u|yall|the center|it)(?: guys| all)?"
 _HOURS = _find(
-    r"(?<!\d )\bhours\b(?! ago)|\bwhen (?:are|r|is) (?:you|u|yall|you guys|the center|it) open\b"
-    r"|\bwhat time do (?:you|u|yall) (?:open|close)\b|\bare (?:you|u|yall) open\b"
-    r"|\bwhen do (?:you|u|yall) (?:open|close)\b|\bopening times\b|\bclosing time\b"
-    r"|\bwill (?:you|u|yall|you guys|the center|it) be open\b"
+    rf"(?<!\d )\bhours\b(?! ago)|\bwhen (?:are|r|is) {_YOU} open\b"
+    rf"|\bwhat time do {_YOU} (?:open|close)\b|\bare {_YOU} open\b"
+    rf"|\bwhen do {_YOU} (?:open|close)\b|\bopening times\b|\bclosing time\b"
+    rf"|\bwill {_YOU} be open\b"
     r"|^(?:are (?:you|u) )?open (?:on )?(?:weekends?|saturdays?|sundays?|today|tomorrow|late)\b"
 )
 _LENGTH = _find(
