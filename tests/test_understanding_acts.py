@@ -399,6 +399,11 @@ def test_booking_with_a_named_tutor_is_a_search_not_a_question(text):
         ("how does the online session work", Topic.MODE),
         ("whats your email", Topic.CONTACT),
         ("who do i call", Topic.CONTACT),
+        ("when r u guys open", Topic.HOURS),
+        ("how long r the sessions", Topic.LENGTH),
+        ("wat do i have booked", Topic.MY_BOOKINGS),
+        ("whats the link", Topic.LOCATION),
+        ("donde es", Topic.LOCATION),
         ("list of tutors", Topic.WHO_TEACHES),
     ],
 )
