@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from chat import state, store, support
+from chat.assistant import booking_form
 from chat.models import (
     BookingDraft,
     ChatMessage,
@@ -58,18 +59,7 @@ class SearchCriteriaInline(ReadOnlyInline):
 
 class BookingDraftInline(ReadOnlyInline):
     model = BookingDraft
-    fields = [
-        "step",
-        "student_name",
-        "student_email",
-        "college_email",
-        "student_id",
-        "allow_other_students",
-        "classes",
-        "specific_help",
-        "additional_notes",
-        "slot",
-    ]
+    fields = ["step", *(field.name for field in booking_form.FIELDS), "slot"]
     readonly_fields = fields
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import state
+from chat.assistant import booking_form
 from chat.ids import SESSION_ID_PATTERN
 from chat.models import BookingDraft, ChatMessage, ChatSession, SearchCriteria
 from tutoring.center import center_zone
@@ -64,15 +65,10 @@ def draft_text(draft: BookingDraft | None) -> str:
     rows = [
         (_("step"), draft.step),
         (_("slot"), slot_text(draft.slot) if draft.slot else None),
-        (_("name"), draft.student_name),
-        (_("email"), draft.student_email),
-        (_("college email"), draft.college_email),
-        (_("student id"), draft.student_id),
-        (_("others may join"), draft.allow_other_students),
-        (_("classes"), ", ".join(draft.classes or [])),
-        (_("specific help"), draft.specific_help),
-        (_("notes"), draft.additional_notes),
     ]
+    for field in booking_form.FIELDS:  # every answer of the form, as the form names it
+        value = getattr(draft, field.name)
+        rows.append((field.label, ", ".join(value or []) if field.name == "classes" else value))
     return "\n".join(f"{label}: {'' if value is None else value}".rstrip() for label, value in rows)
 
 
