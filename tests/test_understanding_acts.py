@@ -404,6 +404,7 @@ def test_booking_with_a_named_tutor_is_a_search_not_a_question(text):
         ("wat do i have booked", Topic.MY_BOOKINGS),
         ("whats the link", Topic.LOCATION),
         ("donde es", Topic.LOCATION),
+        ("what place i must go?", Topic.LOCATION),
         ("list of tutors", Topic.WHO_TEACHES),
     ],
 )
@@ -471,6 +472,16 @@ def test_why_a_step_asks_what_it_asks(text, step):
         ("wrong id, its W7654321", "student_id", "W7654321"),
         ("can we do 7 instead", "time", "7"),
         ("actually thursday instead", "day", "Thursday"),
+        (
+            "Oh dear, I spelled my own name wrong. It is Katharine, with an a.",
+            "student_name",
+            "Katharine",
+        ),
+        (
+            "I'm sorry, I gave the wrong class. It is MATH 110A, not MATH 80.",
+            "classes",
+            "MATH 110A",
+        ),
     ],
 )
 def test_corrections_name_the_field(text, field, value):

@@ -50,6 +50,8 @@ def request_of(text: str, vocabulary: Vocabulary = VOCABULARY) -> Request:
         ("hanna tomorrow", (HANA,)),
         ("ines thursday", (INES,)),
         ("Inês thursday", (INES,)),
+        ("is inez free saturday", (INES,)),
+        ("grace thu 6pm", (GRACE,)),
         ("maya or hana, monday", (MAYA, HANA)),
         ("jordan pls", ()),
         ("can i book with chris", (CHRIS_N, CHRIS_D)),

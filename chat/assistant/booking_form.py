@@ -428,7 +428,7 @@ def _read_student_id(text: str, values: dict, _courses) -> Reading:
 
 def _read_allow_others(text: str, values: dict, _courses) -> Reading:
     answer = parse_yes_no(text)
-    lowered = text.lower()
+    lowered = re.sub(r"[-_]+", " ", text.lower())  # "one-on-one"
     if answer is None:
         if re.search(
             r"\b(?:fine|ok|okay|sure|don'?t mind|dont mind|that'?s ok|why not)\b", lowered

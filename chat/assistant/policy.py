@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -131,6 +132,8 @@ class Policy:
         if managed is not None:
             return managed
         ask = self.act(Ask)
+        if ask is not None and ask.topic == Topic.WHY and self.act(Ask, topic=Topic.LOCATION):
+            ask = self.act(Ask, topic=Topic.LOCATION)  # "what's the link for the meeting?"
         if ask is not None and not self._is_form_text_answer() and not self._search_outweighs(ask):
             return self._answer_question(ask)
         if self.c.form_open and self.c.draft.slot is not None:
@@ -1083,7 +1086,10 @@ class Policy:
             if reading.problem:
                 return Reply(f"{reading.problem}\n{replies.ask(c.draft.step, c.draft.values)}")
             return None
-        values = {**c.draft.values, name: found[name]}
+        value = found[name]
+        if name == "student_name":
+            value = _corrected_name(c.draft.values.get(name) or "", value, self.heard.text)
+        values = {**c.draft.values, name: value}
         return self._advance(values, note=replies.changed([name], values))
 
     def _new_moment(self) -> tuple:
@@ -1328,6 +1334,9 @@ class Policy:
                 return Reply(
                     _("Please pick a number from 1 to %(count)s.") % {"count": len(offer.slots)}
                 )
+            if search is not None and (pick.day or pick.date):
+                # "no wait, tuesday was better after all. 6pm": a new search, not a pick.
+                return self._search(search.request)
             return Reply(
                 _("%(tutor)s isn't free then. Their open times:") % {"tutor": offer.tutor_name}
                 + "\n"
@@ -1347,6 +1356,13 @@ class Policy:
         refine = self.act(Refine)
         if refine is not None:
             return self._refine(refine)
+        if _DAY_AFTER.search(self.heard.text) and offer.slots:
+            # "what about the day after?": the day after the one offered, any tutor.
+            wishes = dataclasses.replace(c.wishes, tutor_ids=())
+            wishes.days, wishes.week = (), None
+            wishes.dates = (offer.slots[0].start.date() + datetime.timedelta(days=1),)
+            wishes.after = wishes.before = None
+            return self._run_search(wishes)
         if self.act(Decline) and self.search is None:
             return self._other_tutors()
         if search is not None:
@@ -1475,6 +1491,9 @@ class Policy:
             wishes.clear_times()
             if first_day and kind == RefineKind.LATER:
                 wishes.earliest = max(s.end for s in first_day).time()
+                if _SAME_DAY.search(self.heard.text):  # "anything later that day?"
+                    wishes.days, wishes.week = (), None
+                    wishes.dates = (first_day[0].start.date(),)
             elif first_day:
                 wishes.latest = min(s.start for s in first_day).time()
         elif kind == RefineKind.OTHER_DAY:
@@ -1552,6 +1571,11 @@ class Policy:
 
     def _search(self, request, *, new_subject: bool | None = None) -> Reply:
         c = self.c
+        titled = _TITLED_NAME.search(self.heard.text)
+        if titled and not (request.tutor_ids or request.subjects or request.courses):
+            # "with Professor Smith" and nothing else to search by (a professor beside a
+            # subject is the student's teacher, not a tutor).
+            return self._no_such_tutor(titled[1])
         if new_subject is None:
             named = set(request.subjects)
             new_subject = (
@@ -1588,6 +1612,16 @@ class Policy:
                 % {"subjects": replies.list_subjects(directory.subjects_covered())}
             )
         return self._run_search(wishes)
+
+    def _no_such_tutor(self, name: str) -> Reply:
+        """ "with Professor Smith": say there is no such tutor, and who teaches what."""
+        text = _("We don't have a tutor called %(name)s.") % {"name": name.capitalize()}
+        tutors = [full for _id, full in self.words.vocabulary.tutors][:12]
+        if tutors:
+            text += " " + _("Our tutors are %(names)s.") % {"names": replies.list_subjects(tutors)}
+        text += " " + _("Tell me the subject and I'll find who can help.")
+        self.notes.expecting = Expecting.SUBJECT if not self.c.offer else self.notes.expecting
+        return Reply(text)
 
     def _not_offered(self, unknown: str) -> Reply:
         closest = directory.closest_subjects(unknown)
@@ -1720,6 +1754,9 @@ class Policy:
 
     def _small_talk_or_fallback(self) -> Reply:
         c = self.c
+        titled = _TITLED_NAME.search(self.heard.text)
+        if titled:
+            return self._no_such_tutor(titled[1])
         if self.command(CommandKind.HELP):
             return self._resume(replies.help_text(), lead=False)
         if self.command(CommandKind.GREETING):
@@ -1764,7 +1801,27 @@ _HOUR_NAMED = re.compile(
 _MOVE_TO_HOUR = re.compile(
     r"\b(?:to|at|for|till|til)\s+(\d{1,2})((?::[0-5]\d)?\s*(?:am|pm)?)(?![\d:/])", re.I
 )
+_DAY_AFTER = re.compile(r"\b(?:the )?(?:day after|next day|following day)\b(?! tomorrow)", re.I)
+_SAME_DAY = re.compile(r"\b(?:that|the same|same) day\b", re.I)
+_TITLED_NAME = re.compile(
+    r"\b(?:with|book|see)\s+(?:professor|prof|mr|mrs|ms|miss|dr|teacher)\.?\s+([a-z][\w'-]+)",
+    re.I,
+)
 _BOOK_IT = re.compile(r"\b(?:yes |and |pls |please )*book (?:it|me in|that)\b", re.I)
+
+
+def _corrected_name(current: str, given: str, text: str) -> str:
+    """ "It is Katharine, with an a": one word replaces the closest word of the name given."""
+    words = current.split()
+    if len(given.split()) != 1 or len(words) < 2:
+        return given
+    if re.search(r"\blast name\b", text, re.I):
+        return " ".join([*words[:-1], given])
+    closest = max(
+        range(len(words)),
+        key=lambda i: difflib.SequenceMatcher(None, words[i].lower(), given.lower()).ratio(),
+    )
+    return " ".join(given if i == closest else word for i, word in enumerate(words))
 
 
 def _hour_named(text: str) -> datetime.time | None:

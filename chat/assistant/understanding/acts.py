@@ -196,6 +196,18 @@ _ID_IS = _find(
 _CLASSES_ARE = re.compile(
     r"\bmy (?:class|classes|course|courses) (?:is|are|should be)\s+(.+?)\s*[.!?]*$", re.IGNORECASE
 )
+# "I gave the wrong class. It is MATH 110A, not MATH 80": the code right after "it is".
+_WRONG_CLASS = re.compile(
+    r"\bwrong (?:class|course)\b.*?\b(?:it is|it's|its|should be|is)\s+"
+    r"([A-Za-z]{2,5}[\s-]*\d{1,4}[A-Za-z]?)",
+    re.IGNORECASE,
+)
+# "I spelled my own name wrong. It is Katharine, with an a.": a name given after saying so.
+_WRONG_NAME = re.compile(
+    r"\b(?:spelled|spelt|typed|wrote|got|put) my (?:own )?(?:first |last )?name wrong\b.*?"
+    r"\b(?:it is|it's|its|should be)\s+([A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+)?)",
+    re.IGNORECASE,
+)
 _CHANGE_TIME = _find(
     r"\b(?:change|switch|move|(?<!cant )(?<!cannot )make it|make that|instead|actually|rather)\b"
 )
@@ -321,6 +333,7 @@ _MODE_Q = _find(
 _WANTS = _find(r"\b(?:can i|could i|can we|could we|instead|rather|prefer|i want|id like|switch)\b")
 _LOCATION = _find(
     r"\bwhere\b|\bwheres\b|\bwhat room\b|\bwhich room\b|\baddress\b|\bdirections\b"
+    r"|\b(?:what|which) place\b"
     r"|\bd[oó]nde\b|\b(?:the |a |zoom |meeting )?(?:link|url)\b"
     r"|\bhow do i get there\b"
     r"|\bwhat building\b|\bwhich building\b|\blocation\b|\blocated\b"
@@ -575,6 +588,11 @@ def _corrections(text: str, normalised: str, joined: str, request: Request) -> l
     classes = _CLASSES_ARE.search(text) if "my" in joined else None
     if classes is not None:
         found.append(Correct("classes", classes[1]))
+    elif (wrong_class := _WRONG_CLASS.search(text)) is not None:
+        found.append(Correct("classes", wrong_class[1]))
+    wrong_name = _WRONG_NAME.search(text) if name is None else None
+    if wrong_name is not None:
+        found.append(Correct("student_name", wrong_name[1]))
     if _BOOKING_NOUN.search(joined):  # "change my session to friday" moves a booking
         return found
     new_time = _NEW_TIME.search(normalised)

@@ -245,6 +245,11 @@ _FUZZY_NAME_MIN = 4
 _FUZZY_NAME_SCORE = 80  # one wrong letter in a five-letter name ("prya", "marcos", "danial")
 
 
+def _sounded(name: str) -> str:
+    """Spell alike what sounds alike in names: "inez" is "ines", "kristin" is "cristin"."""
+    return name.replace("z", "s").replace("ph", "f")
+
+
 def _close_name(word: str, names: Mapping[str, tuple[int, ...]]) -> tuple[int, ...] | None:
     """Return the tutors whose first or last name ``word`` misspells, if exactly one name fits.
 
@@ -259,7 +264,12 @@ def _close_name(word: str, names: Mapping[str, tuple[int, ...]]) -> tuple[int, .
         return None
     candidates = [name for name in names if name[0] == word[0]]
     scored = process.extract(
-        word, candidates, scorer=fuzz.ratio, score_cutoff=_FUZZY_NAME_SCORE, limit=2
+        word,
+        candidates,
+        scorer=fuzz.ratio,
+        score_cutoff=_FUZZY_NAME_SCORE,
+        limit=2,
+        processor=_sounded,
     )
     if not scored or (len(scored) == 2 and scored[0][1] == scored[1][1]):
         return None
