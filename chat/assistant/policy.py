@@ -530,6 +530,9 @@ class Policy:
 
     def _book_another(self) -> Reply:
         c = self.c
+        if c.form_open and c.draft.slot is not None:
+            # Nothing is booked yet: finish this one first (dropping it would lose its answers).
+            return self._resume(_("Let's finish this booking first; then I can book another."))
         if c.draft is not None and not c.draft.open:
             c.set_draft(None)
         c.set_offer(None, [])
@@ -568,6 +571,12 @@ class Policy:
             return False
         request = search.request
         named = request.subjects or request.courses or request.unknown_subject
+        if (
+            ask.topic == Topic.MODE
+            and (request.tutor_ids or named)
+            and (request.days or request.dates or request.time or request.part_of_day)
+        ):
+            return True  # "is leo free online sometime monday": a search for Leo's times
         return bool(named) and ask.topic in (Topic.WHY, Topic.HELP)
 
     def _is_form_text_answer(self) -> bool:
@@ -717,7 +726,7 @@ class Policy:
         """Where the session on offer or in the form meets, from the tutor's availability."""
         found = self._session_slot()
         if found is None:
-            return ""
+            return self._booked_place()
         slot, tutor_id = found
         offered = offered_slot(tutor_id=tutor_id, start=slot.start, now=self.now)
         room = offered.location if offered is not None else ""
@@ -734,6 +743,21 @@ class Policy:
         text = _("That session meets in %(room)s.") % {"room": room}
         campus = center_fact("location")
         return f"{text} {campus}" if campus else text
+
+    def _booked_place(self) -> str:
+        """Where the student's next booked session meets ("wheres that?" after booking)."""
+        booking = next(iter(self._upcoming()), None)
+        if booking is None or not booking.location:
+            return ""
+        if booking.mode == "online":
+            return _("Your %(booking)s is online, at %(link)s.") % {
+                "booking": replies.booking_line(booking),
+                "link": booking.location,
+            }
+        return _("Your %(booking)s meets in %(room)s.") % {
+            "booking": replies.booking_line(booking),
+            "room": booking.location,
+        }
 
     def _mode_answer(self) -> str:
         slot = None
@@ -1097,6 +1121,13 @@ class Policy:
         request = self.request
         pick = self.act(Pick)
         time = pick.time if pick is not None and pick.time else request.time
+        said = next(
+            (a.value for a in self.acts if isinstance(a, Correct) and a.field == "time"), ""
+        )
+        if said and re.search(r"\binstead of\b", self.heard.text, re.I):
+            # "can it be 4 instead of 3:30": the time named first is the new one.
+            fixed = parse_time(said) or (_hour(int(said)) if said.isdigit() else None)
+            time = fixed or time
         days = request.days or (_tuple(pick.day) if pick is not None else ())
         dates = request.dates or (_tuple(pick.date) if pick is not None else ())
         for correct in (a for a in self.acts if isinstance(a, Correct)):
@@ -1277,6 +1308,10 @@ class Policy:
         if time is None and not days and not dates:
             return None
         fitting = [s for s in offer.slots if self._slot_matches(s, time, days, dates)]
+        if not fitting and time is not None and time.hour < 12:
+            # "at 8:30" when every time offered is in the evening: 8:30 PM.
+            evening = time.replace(hour=time.hour + 12)
+            fitting = [s for s in offer.slots if self._slot_matches(s, evening, days, dates)]
         if len(fitting) >= 1 and (time is not None or len(fitting) == 1):
             return fitting[0]
         if time is not None:
@@ -1334,14 +1369,39 @@ class Policy:
                 return Reply(
                     _("Please pick a number from 1 to %(count)s.") % {"count": len(offer.slots)}
                 )
-            if search is not None and (pick.day or pick.date):
-                # "no wait, tuesday was better after all. 6pm": a new search, not a pick.
-                return self._search(search.request)
+            if search is not None and (pick.day or pick.date or pick.time):
+                # "no wait, tuesday was better after all. 6pm", "630 pm pls" when another
+                # tutor has 6:30: a new search, not a pick from this list …
+                reply = self._search(search.request)
+                found = self.c.offer
+                first = found.slots[0] if found is not None and found.slots else None
+                if first is not None and pick.time and first.start.time() == pick.time:
+                    if (not pick.day or first.day == pick.day) and (
+                        not pick.date or first.start.date() == pick.date
+                    ):
+                        return self._start_form(first)  # … and the time picked is there
+                return reply
             return Reply(
                 _("%(tutor)s isn't free then. Their open times:") % {"tutor": offer.tutor_name}
                 + "\n"
                 + "\n".join(replies.numbered_times(offer.slots))
             )
+        if offer.slots and (
+            _EARLIEST.search(self.heard.text) or (self.act(Refine, kind=RefineKind.SOONEST))
+        ):
+            if not (search and (search.request.subjects or search.request.tutor_ids)):
+                # "earliest pls", "whatevers soonest": the earliest of the times on offer.
+                return self._start_form(min(offer.slots, key=lambda s: s.start))
+        if _TODAYS.search(self.heard.text) and offer.slots:
+            today = [s for s in offer.slots if s.start.date() == self.now.date()]
+            if today:  # "today's": the (first) time offered today
+                return self._start_form(min(today, key=lambda s: s.start))
+        bare = _BARE_HOUR.search(self.heard.text)
+        if bare and pick is None and search is None and offer.slots:
+            hour = _hour(int(bare[1] or bare[2]))  # "11 is perfect"
+            slot = self._slot_for(hour, (), (), number=None) if hour else None
+            if slot is not None:
+                return self._start_form(slot)
         hour = _hour_named(self.heard.text)
         if hour is not None and pick is None and search is None:
             slot = self._slot_for(hour, (), (), number=None)
@@ -1354,8 +1414,24 @@ class Policy:
             self.notes.expecting = Expecting.SLOT
             return Reply(replies.which_time(offer))
         refine = self.act(Refine)
+        concrete = search is not None and (
+            search.request.days
+            or search.request.dates
+            or search.request.time
+            or search.request.part_of_day
+        )
+        relative = (RefineKind.SOMEONE_ELSE, RefineKind.OTHER_DAY)  # their days are refused ones
+        if refine is not None and refine.kind not in relative and concrete:
+            # "anytime tuesday morning", "next week thursday evening": the days and times said.
+            return self._search(search.request)
         if refine is not None:
             return self._refine(refine)
+        if _WHAT_TEACHES.search(self.heard.text) and not self.request.subjects:
+            return self._resume(
+                _("%(tutor)s teaches %(skills)s.")
+                % {"tutor": offer.tutor_name, "skills": replies.list_subjects(list(offer.skills))},
+                lead=False,
+            )
         if _DAY_AFTER.search(self.heard.text) and offer.slots:
             # "what about the day after?": the day after the one offered, any tutor.
             wishes = dataclasses.replace(c.wishes, tutor_ids=())
@@ -1367,7 +1443,8 @@ class Policy:
             return self._other_tutors()
         if search is not None:
             request = search.request
-            is_new = bool(request.subjects or request.courses or request.tutor_ids)
+            other_tutor = set(request.tutor_ids) - {offer.tutor_id}
+            is_new = bool(request.subjects or request.courses or other_tutor)
             if not is_new:
                 # "thursday at 6:30": the student may be picking one of the offered times.
                 slot = self._slot_for(request.time, request.days, request.dates, number=None)
@@ -1456,7 +1533,7 @@ class Policy:
             chosen = teaching[0] if len(teaching) == 1 else None
         if chosen is None:
             return None
-        wishes = c.wishes
+        wishes = self._merge(c.wishes, self.request, new_subject=False)
         if wishes.days or wishes.dates or wishes.time or wishes.earliest or wishes.part_of_day:
             # "is chris free monday" … "the accounting one": that Chris, on Monday.
             return self._run_search(dataclasses.replace(wishes, tutor_ids=(chosen.tutor_id,)))
@@ -1800,6 +1877,19 @@ _HOUR_NAMED = re.compile(
 )
 _MOVE_TO_HOUR = re.compile(
     r"\b(?:to|at|for|till|til)\s+(\d{1,2})((?::[0-5]\d)?\s*(?:am|pm)?)(?![\d:/])", re.I
+)
+_EARLIEST = re.compile(
+    r"^\W*(?:the |whatever'?s |whichever'?s |just )?(?:earliest|soonest|first available)"
+    r"(?: one| time| slot)?(?: (?:pls|please|works|is fine|thx|thanks))?\W*$",
+    re.I,
+)
+_WHAT_TEACHES = re.compile(
+    r"\bwhat(?:'?s| does| do| else does)? (?:she|he|they|\w+) (?:teach|tutor|cover|do)\b", re.I
+)
+_TODAYS = re.compile(r"^\W*(?:the )?(?:todays|today'?s|today)(?: one| time| slot)?\W*$", re.I)
+_BARE_HOUR = re.compile(
+    r"^\W*(\d{1,2})\s+(?:is|works|would work|sounds)\b.{0,20}$|^\W*(\d{1,2})\s*(?:pls|please)\W*$",
+    re.I,
 )
 _DAY_AFTER = re.compile(r"\b(?:the )?(?:day after|next day|following day)\b(?! tomorrow)", re.I)
 _SAME_DAY = re.compile(r"\b(?:that|the same|same) day\b", re.I)

@@ -334,6 +334,7 @@ _WANTS = _find(r"\b(?:can i|could i|can we|could we|instead|rather|prefer|i want
 _LOCATION = _find(
     r"\bwhere\b|\bwheres\b|\bwhat room\b|\bwhich room\b|\baddress\b|\bdirections\b"
     r"|\b(?:what|which) place\b"
+    r"|^\W*(?:the |what |which )?room\W*$|\broom number\b"
     r"|\bd[oó]nde\b|\b(?:the |a |zoom |meeting )?(?:link|url)\b"
     r"|\bhow do i get there\b"
     r"|\bwhat building\b|\bwhich building\b|\blocation\b|\blocated\b"

@@ -150,6 +150,8 @@ _YES_PHRASES = (
     "|book that one|book that|id like that|id like that one|yse|yeas|yesss|okie|okk|ofc"
     "|for sure|yessir|yup yup|sure sure|okey dokey|ok ok|yes maam|yes sir|si|claro|vale"
     "|say less|aight|ight|fs|bet bet|sounds bomb|lets gooo|yuh|yurr|fasho|for sho|say no more"
+    "|looks right|looks correct|all correct|thats all correct|all looks good|everything looks good"
+    "|looks good to me|lgtm|thats it book it|yes thats right|yep thats right"
 )
 _NO_PHRASES = (
     "no|n|nope|nah|naw|not really|no thanks|no thank you|dont|do not|please dont|dont do it"

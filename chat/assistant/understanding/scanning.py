@@ -37,7 +37,12 @@ def _normalise(text: str) -> str:
     for emoji, word in _EMOJI_WORDS:
         text = text.replace(emoji, word)
     text = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return _INVISIBLE.sub("", text).translate(_STRAIGHTEN).replace("'", "").lower()
+    text = _INVISIBLE.sub("", text).translate(_STRAIGHTEN).replace("'", "").lower()
+    # "630 pm", "1030am": a clock time typed without its colon.
+    return _COLONLESS_CLOCK.sub(r"\1:\2 \3", text)
+
+
+_COLONLESS_CLOCK = re.compile(r"(?<![\d:/])(\d{1,2})([0-5]\d)\s*([ap]\.?m\b)")
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -53,7 +53,15 @@ _MONTH_DAY = re.compile(
     rf"\b({_MONTH})\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b{_NOT_A_TIME}(?:,?\s*(\d{{4}})\b)?"
 )
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?")
-_ON_THE_NTH = re.compile(r"\bon\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
+_ON_THE_NTH = re.compile(
+    r"\b(?P<on>on\s+(?:the\s+)?|the\s+)(\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:one|option|choice|slot|time|session|tutor|person|1)\b)"
+)
+# Beside "the 2nd", a weekday or a clock time says it is a date, not the second option.
+_DATE_CONTEXT = re.compile(
+    r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\w*\b|\d:\d\d|\d\s*[ap]\.?m\b"
+    r"|\b(?:at|around|noon|morning|afternoon|evening|night|same time)\b"
+)
 
 
 def _take_dates(scan: _Scan, today: datetime.date) -> list[tuple[int, datetime.date]]:
@@ -71,7 +79,11 @@ def _take_dates(scan: _Scan, today: datetime.date) -> list[tuple[int, datetime.d
         return _upcoming(today, _MONTHS[match[2]], int(match[1]), None)
 
     def nth(match: re.Match[str]) -> datetime.date | None:
-        return _upcoming_day_of_month(today, int(match[1]))
+        day = int(match[2])
+        # "the 12th" is a date; "the 2nd" alone may be the second option.
+        if not match["on"].startswith("on") and day < 5 and not _DATE_CONTEXT.search(scan.text):
+            return None
+        return _upcoming_day_of_month(today, day)
 
     return [
         *scan.take(_SLASH_DATE, slash),
