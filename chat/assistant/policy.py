@@ -283,6 +283,19 @@ class Policy:
             return None
         return self._ask_cancel() if cancels else self._ask_move()
 
+    def _listed_bookings(self) -> list[Booking]:
+        """The bookings the last question listed that are still upcoming, in its order."""
+        bookings = {str(b.uid): b for b in self._upcoming()}
+        return [bookings[uid] for uid in self.notes.cancel_choices if uid in bookings]
+
+    def _chosen_booking(self, choices: list[Booking]) -> Booking | None:
+        """The listed booking the student means, by its number or by its day, time or tutor."""
+        pick = self.act(Pick)
+        if pick is not None and pick.number is not None and 1 <= pick.number <= len(choices):
+            return choices[pick.number - 1]
+        fitting = [b for b in choices if self._fits(b)]
+        return fitting[0] if len(fitting) == 1 else None
+
     def _fits(self, booking: Booking) -> bool:
         """Whether the student's words single out ``booking`` (day, date, time, tutor)."""
         request = self.request
@@ -323,8 +336,7 @@ class Policy:
         )
 
     def _answer_cancel(self) -> Reply | None:
-        bookings = {str(b.uid): b for b in self._upcoming()}
-        choices = [bookings[uid] for uid in self.notes.cancel_choices if uid in bookings]
+        choices = self._listed_bookings()
         if self._no():
             self._forget_question()
             return self._resume(_("Okay, I won't cancel anything; your bookings stay."))
@@ -333,12 +345,7 @@ class Policy:
             return None
         pick = self.act(Pick)
         if len(choices) > 1:
-            picked = None
-            if pick is not None and pick.number is not None and 1 <= pick.number <= len(choices):
-                picked = choices[pick.number - 1]
-            else:
-                fitting = [b for b in choices if self._fits(b)]
-                picked = fitting[0] if len(fitting) == 1 else None
+            picked = self._chosen_booking(choices)
             if picked is not None:
                 return self._confirm_cancel(picked)
         elif self._yes() or self.manage(ManageKind.CANCEL):
@@ -449,18 +456,11 @@ class Policy:
 
     def _answer_move(self) -> Reply | None:
         if self.notes.expecting == Expecting.MOVE:
-            bookings = {str(b.uid): b for b in self._upcoming()}
-            choices = [bookings[u] for u in self.notes.cancel_choices if u in bookings]
-            pick = self.act(Pick)
+            choices = self._listed_bookings()
             if self._no():
                 self._forget_question()
                 return self._resume(_("Okay, your bookings stay as they are."))
-            picked = None
-            if pick is not None and pick.number is not None and 1 <= pick.number <= len(choices):
-                picked = choices[pick.number - 1]
-            else:
-                fitting = [b for b in choices if self._fits(b)]
-                picked = fitting[0] if len(fitting) == 1 else None
+            picked = self._chosen_booking(choices)
             if picked is not None:
                 self.notes.cancel_choices = []
                 self.notes.expecting = None
